@@ -12,18 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "common/dialect.h"
 #include "common/source_file.h"
-#include "compiler/dsn.h"
+#include "common/dsn.h"
 #include "compiler/name_glob.h"
 
 namespace sluice {
-
-enum class Dialect { kMySQL, kMariaDB, kOceanBase, kTiDB, kPostgreSQL };
-const char* DialectName(Dialect d);
-std::optional<Dialect> ParseDialect(const std::string& name);
-std::vector<std::string> DialectNames();
-// MySQL, MariaDB, OceanBase (MySQL mode) and TiDB speak MySQL's protocol.
-bool IsMySQLFamily(Dialect d);
 
 // In the order they run, whatever order the plan lists them in.
 enum class Step { kSchema, kFull, kIncremental, kVerify, kSwitchover, kReverse };

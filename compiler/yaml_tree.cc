@@ -214,15 +214,16 @@ class IgnoreEvents : public YAML::EventHandler {
 
 // A hint for yaml-cpp's terse messages.
 std::string HintFor(const std::string& msg) {
-  if (msg.find("illegal map value") != std::string::npos ||
-      msg.find("end of map not found") != std::string::npos) {
-    return "check the indentation, and that each ':' after a key is followed by a space";
-  }
-  if (msg.find("end of sequence not found") != std::string::npos) {
-    return "a list opened with '[' needs its closing ']'";
-  }
   if (msg.find("end of map flow not found") != std::string::npos) {
     return "a mapping opened with '{' needs its closing '}'";
+  }
+  if (msg.find("illegal map value") != std::string::npos ||
+      msg.find("end of map not found") != std::string::npos ||
+      msg.find("end of sequence not found") != std::string::npos) {
+    return "check the indentation, and that each ':' after a key is followed by a space";
+  }
+  if (msg.find("end of sequence flow not found") != std::string::npos) {
+    return "a list opened with '[' needs its closing ']'";
   }
   if (msg.find("unknown escape") != std::string::npos) {
     return "inside double quotes a backslash starts an escape; use single quotes for raw text";

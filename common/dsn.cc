@@ -1,4 +1,4 @@
-#include "compiler/dsn.h"
+#include "common/dsn.h"
 
 #include <cctype>
 
