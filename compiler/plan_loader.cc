@@ -39,6 +39,7 @@ class MapView {
  public:
   MapView(Context& ctx, const YamlNodePtr& node, std::string path)
       : ctx_(ctx), node_(node), path_(std::move(path)) {
+    if (node_ && node_->IsNull()) node_ = nullptr;  // "full:" alone means all defaults
     if (node_ && !node_->IsMap()) {
       ctx_.diags.Error(node_->loc,
                        "'" + path_ + "' must be a mapping of keys to values, found " +
@@ -54,19 +55,18 @@ class MapView {
     return path_.empty() ? key : path_ + "." + key;
   }
 
-  // The value of `key`, or nullptr. A YAML null value counts as absent for
-  // optional keys and as missing for required ones.
+  // The value of `key`, or nullptr when absent. A YAML null value is
+  // returned as a null node (the readers decide what it means), except for a
+  // required key, where it is reported as empty.
   YamlNodePtr Get(const std::string& key, bool required = false) {
     known_.push_back(key);
     if (ctx_.opts.known_keys) ctx_.opts.known_keys->insert(DocPath(Child(key)));
     if (!node_) return nullptr;
     for (const auto& [k, v] : node_->entries) {
       if (k->value == key) {
-        if (v->IsNull()) {
-          if (required) {
-            ctx_.diags.Error(v->loc, "'" + Child(key) + "' is empty",
-                             "give it a value; see docs/plan-language.md");
-          }
+        if (v->IsNull() && required) {
+          ctx_.diags.Error(v->loc, "'" + Child(key) + "' is empty",
+                           "give it a value; see docs/plan-language.md");
           return nullptr;
         }
         return v;
@@ -133,9 +133,16 @@ class MapView {
 
 // A string value with ${env:NAME} expanded. Unset variables: a warning in
 // validate, an error when values are required.
+// An explicit null where a value is expected.
+bool RejectNull(Context& ctx, const YamlNodePtr& n, const std::string& path) {
+  if (!n->IsNull()) return false;
+  ctx.diags.Error(n->loc, "'" + path + "' is empty", "give it a value, or remove the key");
+  return true;
+}
+
 std::optional<Located<std::string>> ReadString(Context& ctx, const YamlNodePtr& n,
                                                const std::string& path) {
-  if (!n) return std::nullopt;
+  if (!n || RejectNull(ctx, n, path)) return std::nullopt;
   if (!n->IsScalar()) {
     ctx.diags.Error(n->loc, "expected a string for '" + path + "', found " + Describe(n));
     return std::nullopt;
@@ -173,7 +180,7 @@ std::optional<Located<std::string>> ReadName(Context& ctx, const YamlNodePtr& n,
 
 std::optional<Located<int64_t>> ReadInt(Context& ctx, const YamlNodePtr& n,
                                         const std::string& path, int64_t min, int64_t max) {
-  if (!n) return std::nullopt;
+  if (!n || RejectNull(ctx, n, path)) return std::nullopt;
   bool digits = n->IsScalar() && !n->value.empty() && n->value.size() <= 18;
   if (digits) {
     size_t start = (n->value[0] == '-' || n->value[0] == '+') ? 1 : 0;
@@ -202,6 +209,12 @@ std::optional<Located<int64_t>> ReadInt(Context& ctx, const YamlNodePtr& n,
 template <typename E>
 std::optional<Located<E>> ReadEnum(Context& ctx, const YamlNodePtr& n, const std::string& path,
                                    const std::vector<std::pair<std::string, E>>& choices) {
+  if (n && n->IsNull()) {
+    // `zero_date: null` means the choice "null", not "absent".
+    for (const auto& [name, value] : choices) {
+      if (name == "null") return Located<E>{value, n->loc};
+    }
+  }
   auto s = ReadString(ctx, n, path);
   if (!s) return std::nullopt;
   std::vector<std::string> names;
@@ -218,7 +231,7 @@ std::optional<Located<E>> ReadEnum(Context& ctx, const YamlNodePtr& n, const std
 std::optional<Located<uint64_t>> ReadUnits(Context& ctx, const YamlNodePtr& n,
                                            const std::string& path,
                                            UnitParse (*parse)(std::string_view)) {
-  if (!n) return std::nullopt;
+  if (!n || RejectNull(ctx, n, path)) return std::nullopt;
   if (!n->IsScalar()) {
     ctx.diags.Error(n->loc, "expected a value with a unit for '" + path + "', found " + Describe(n));
     return std::nullopt;
@@ -235,7 +248,7 @@ std::optional<Located<uint64_t>> ReadUnits(Context& ctx, const YamlNodePtr& n,
 std::vector<Located<std::string>> ReadStringList(Context& ctx, const YamlNodePtr& n,
                                                  const std::string& path) {
   std::vector<Located<std::string>> out;
-  if (!n) return out;
+  if (!n || n->IsNull()) return out;
   if (n->IsScalar()) {
     if (auto s = ReadName(ctx, n, path)) out.push_back(*s);
     return out;
@@ -324,6 +337,7 @@ void ReadCapture(Context& ctx, MapView& parent, Endpoint& ep) {
 void ReadPassword(Context& ctx, MapView& m, Endpoint& ep) {
   YamlNodePtr pw = m.Get("password");
   YamlNodePtr pw_file = m.Get("password_file");
+  if (pw && RejectNull(ctx, pw, m.Child("password"))) pw = nullptr;
   if (pw && pw_file) {
     ctx.diags.Error(pw_file->loc,
                     "'" + m.Child("password") + "' and '" + m.Child("password_file") +
@@ -385,7 +399,11 @@ void ReadEndpoint(Context& ctx, MapView& top, const std::string& key, Endpoint& 
   if (auto v = ReadName(ctx, m.Get("version"), m.Child("version"))) ep.version = *v;
 
   YamlNodePtr dsn_node = m.Get("dsn", true);
-  if (auto s = ReadName(ctx, dsn_node, m.Child("dsn"))) {
+  auto dsn_text = ReadName(ctx, dsn_node, m.Child("dsn"));
+  // A DSN with an unset ${env:…} part is incomplete; its problem is already reported.
+  bool dsn_complete = dsn_text && Interpolate(dsn_node->value, ctx.opts.env).AllSet();
+  if (dsn_complete) {
+    const auto& s = dsn_text;
     DsnParse p = ParseDsn(s->value);
     if (!p.password.empty()) {
       ctx.diags.AddSecret(p.password);
@@ -478,7 +496,7 @@ void ReadSteps(Context& ctx, MapView& top, Plan& plan) {
 void ReadColumns(Context& ctx, MapView& parent, ObjectRule& rule) {
   MapView m(ctx, parent.Get("columns"), parent.Child("columns"));
   YamlNodePtr rename = m.Get("rename");
-  if (rename) {
+  if (rename && !rename->IsNull()) {
     if (!rename->IsMap()) {
       ctx.diags.Error(rename->loc, "expected a mapping old_name: new_name for '" +
                                        m.Child("rename") + "', found " + Describe(rename));
@@ -629,7 +647,7 @@ void ReadObjects(Context& ctx, MapView& top, Plan& plan, std::optional<Dialect> 
 
 void ReadTypes(Context& ctx, MapView& top, Plan& plan) {
   YamlNodePtr n = top.Get("types");
-  if (!n) return;
+  if (!n || n->IsNull()) return;
   if (!n->IsSequence()) {
     ctx.diags.Error(n->loc, "expected a list of type rules for 'types', found " + Describe(n),
                     "e.g. 'types: [{match: {type: jsonb}, to: json}]'");
@@ -901,6 +919,9 @@ std::optional<Plan> LoadPlan(std::shared_ptr<const SourceFile> file, DiagnosticS
     if (k == "name") return "add 'name: my-migration' (it names the state directory)";
     if (k == "steps") return "add e.g. 'steps: [schema, full, incremental, verify]'";
     if (k == "objects") return "add e.g. 'objects: [{from: shop.*}]'";
+    if (k == "source" || k == "target") {
+      return "add a '" + k + ":' block with 'dialect' and 'dsn'; see docs/plan-language.md";
+    }
     return "";
   };
 

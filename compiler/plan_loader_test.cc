@@ -251,6 +251,23 @@ TEST_CASE("durations and sizes") {
         "unknown unit 'Gb' in size '2Gb' for 'incremental.buffer_max'");
 }
 
+TEST_CASE("YAML null: defaults for a section, the choice 'null', an error for a value") {
+  auto a = Load(Replace(kValid, "full: { parallel: 4, chunk_rows: 50000, on_bad_row: reject }",
+                        "full:\n  zero_date: null"),
+                {{"SRC_PW", "x"}});
+  REQUIRE(a->plan);
+  CHECK(a->plan->full.zero_date.value == ZeroDatePolicy::kNull);
+  CHECK(a->plan->full.parallel.value == 4);
+  auto b = Load(Replace(kValid, "full: { parallel: 4, chunk_rows: 50000, on_bad_row: reject }",
+                        "full:"),
+                {{"SRC_PW", "x"}});
+  CHECK(b->plan);
+  CHECK(FirstError(*Load(Replace(kValid, "parallel: 4", "parallel: ~"))) ==
+        "'full.parallel' is empty");
+  CHECK(FirstError(*Load(Replace(kValid, "steps: [schema, full, incremental, verify]", "steps:"))) ==
+        "'steps' is empty");
+}
+
 TEST_CASE("type rules need a match and a target") {
   CHECK(FirstError(*Load(Replace(kValid, "match: { type: jsonb }", "match: {}"))) ==
         "'types[1].match' matches nothing");

@@ -12,8 +12,9 @@ namespace {
 
 using UnitTable = std::vector<std::pair<std::string, uint64_t>>;
 
+// `example` shows the form; `usual_unit` is suggested when the unit is missing.
 UnitParse ParseWithUnits(std::string_view text, const UnitTable& units, const char* what,
-                         const char* example) {
+                         const char* example, const char* usual_unit) {
   UnitParse r;
   size_t i = 0;
   while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) ++i;
@@ -34,7 +35,7 @@ UnitParse ParseWithUnits(std::string_view text, const UnitTable& units, const ch
   uint64_t number = std::stoull(std::string(text.substr(0, i)));
   if (unit.empty()) {
     r.error = std::string("the ") + what + " '" + std::string(text) + "' has no unit";
-    r.help = "add a unit, e.g. '" + std::string(text) + units.front().first + "'; units: " +
+    r.help = "add a unit, e.g. '" + std::string(text) + usual_unit + "'; units: " +
              QuotedList(names);
     return r;
   }
@@ -59,7 +60,7 @@ UnitParse ParseWithUnits(std::string_view text, const UnitTable& units, const ch
 
 UnitParse ParseDuration(std::string_view text) {
   static const UnitTable kUnits = {{"ms", 1}, {"s", 1000}, {"m", 60000}, {"h", 3600000}};
-  return ParseWithUnits(text, kUnits, "duration", "30s");
+  return ParseWithUnits(text, kUnits, "duration", "30s", "s");
 }
 
 UnitParse ParseSize(std::string_view text) {
@@ -67,7 +68,7 @@ UnitParse ParseSize(std::string_view text) {
       {"B", 1},          {"KiB", 1ull << 10},      {"MiB", 1ull << 20},
       {"GiB", 1ull << 30}, {"TiB", 1ull << 40},    {"KB", 1000},
       {"MB", 1000000},   {"GB", 1000000000},       {"TB", 1000000000000ull}};
-  return ParseWithUnits(text, kUnits, "size", "256MiB");
+  return ParseWithUnits(text, kUnits, "size", "256MiB", "MiB");
 }
 
 }  // namespace sluice
