@@ -11,9 +11,13 @@ using CommandRun = std::function<int()>;
 
 // Output options shared by every subcommand.
 struct GlobalOptions {
-  bool color = false;  // diagnostics in colour (a terminal, NO_COLOR unset)
+  bool color = false;         // diagnostics (stderr) in colour: a terminal, NO_COLOR unset
+  bool color_stdout = false;  // reports (stdout) in colour
 };
 
 void AddValidateCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
+void AddInspectCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
+void AddPlanCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
+void AddGraphCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
 
 }  // namespace sluice::cli

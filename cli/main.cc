@@ -21,9 +21,13 @@ int main(int argc, char** argv) {
 
   sluice::cli::GlobalOptions global;
   global.color = isatty(STDERR_FILENO) && std::getenv("NO_COLOR") == nullptr;
+  global.color_stdout = isatty(STDOUT_FILENO) && std::getenv("NO_COLOR") == nullptr;
 
   sluice::cli::CommandRun run;
   sluice::cli::AddValidateCommand(app, global, &run);
+  sluice::cli::AddInspectCommand(app, global, &run);
+  sluice::cli::AddPlanCommand(app, global, &run);
+  sluice::cli::AddGraphCommand(app, global, &run);
 
   try {
     app.parse(argc, argv);

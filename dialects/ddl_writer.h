@@ -36,6 +36,9 @@ class DdlWriter {
   // them at creation (MySQL AUTO_INCREMENT columns must be indexed), those
   // indexes; then comments where they are separate statements.
   virtual std::vector<std::string> CreateTable(const std::string& schema, const Table& table) const = 0;
+  // Names of the indexes CreateTable already creates inline (not to be
+  // created again after the copy).
+  virtual std::vector<std::string> InlinedIndexes(const Table& table) const = 0;
   // A secondary index (unique, plain, fulltext, spatial, expression, partial).
   virtual std::string CreateIndex(const std::string& schema, const std::string& table,
                                   const Index& index) const = 0;

@@ -5,6 +5,8 @@
 
 #include "dialects/mysql/ddl_writer.h"
 
+#include <algorithm>
+
 namespace sluice {
 
 namespace {
@@ -74,17 +76,16 @@ class MySqlDdlWriter : public DdlWriter {
       lines.push_back("  PRIMARY KEY (" + ColumnList(t.primary_key->columns) + ")");
     }
     // An AUTO_INCREMENT column must lead some index at creation time.
-    for (const auto& c : t.columns) {
-      if (!c.auto_increment) continue;
-      bool leads = t.primary_key && !t.primary_key->columns.empty() &&
-                   t.primary_key->columns.front() == c.name;
-      for (const auto& idx : t.indexes) {
-        if (!idx.primary && !idx.parts.empty() && idx.parts.front().column == c.name && !leads) {
-          lines.push_back("  " + InlineIndex(idx));
-          leads = true;
-        }
+    std::vector<std::string> inlined = InlinedIndexes(t);
+    for (const auto& idx : t.indexes) {
+      if (std::find(inlined.begin(), inlined.end(), idx.name) != inlined.end()) {
+        lines.push_back("  " + InlineIndex(idx));
       }
-      if (!leads) lines.push_back("  KEY " + QuoteIdent(c.name) + " (" + QuoteIdent(c.name) + ")");
+    }
+    for (const auto& c : t.columns) {
+      if (c.auto_increment && !LeadsAnIndex(t, c.name, inlined)) {
+        lines.push_back("  KEY " + QuoteIdent(c.name) + " (" + QuoteIdent(c.name) + ")");
+      }
     }
     for (size_t i = 0; i < lines.size(); ++i) sql += lines[i] + (i + 1 < lines.size() ? ",\n" : "\n");
     sql += ")";
@@ -94,6 +95,20 @@ class MySqlDdlWriter : public DdlWriter {
     if (!t.comment.empty()) sql += " COMMENT=" + QuoteString(t.comment);
     if (t.partitioning) sql += "\n" + PartitionClause(*t.partitioning);
     return {sql};
+  }
+
+  std::vector<std::string> InlinedIndexes(const Table& t) const override {
+    std::vector<std::string> out;
+    for (const auto& c : t.columns) {
+      if (!c.auto_increment || LeadsAnIndex(t, c.name, out)) continue;
+      for (const auto& idx : t.indexes) {
+        if (!idx.primary && !idx.parts.empty() && idx.parts.front().column == c.name) {
+          out.push_back(idx.name);
+          break;
+        }
+      }
+    }
+    return out;
   }
 
   std::string CreateIndex(const std::string& schema, const std::string& table,
@@ -158,6 +173,18 @@ class MySqlDdlWriter : public DdlWriter {
   // it where it means nothing misleads a reviewer.
   bool supports_engine_clause() const {
     return dialect_ == Dialect::kMySQL || dialect_ == Dialect::kMariaDB;
+  }
+
+  // True when `column` leads the primary key or one of the `inlined` indexes.
+  static bool LeadsAnIndex(const Table& t, const std::string& column, const std::vector<std::string>& inlined) {
+    if (t.primary_key && !t.primary_key->columns.empty() && t.primary_key->columns.front() == column) return true;
+    for (const auto& idx : t.indexes) {
+      if (std::find(inlined.begin(), inlined.end(), idx.name) != inlined.end() && !idx.parts.empty() &&
+          idx.parts.front().column == column) {
+        return true;
+      }
+    }
+    return false;
   }
 
   std::string ColumnList(const std::vector<std::string>& cols) const {

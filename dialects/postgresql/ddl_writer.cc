@@ -91,6 +91,8 @@ class PgDdlWriter : public DdlWriter {
     return out;
   }
 
+  std::vector<std::string> InlinedIndexes(const Table&) const override { return {}; }
+
   std::string CreateIndex(const std::string& schema, const std::string& table,
                           const Index& idx) const override {
     std::string sql = std::string("CREATE ") + (idx.unique ? "UNIQUE " : "") + "INDEX " +

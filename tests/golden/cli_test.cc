@@ -56,7 +56,7 @@ TEST_CASE("--version and --help") {
 }
 
 TEST_CASE("every subcommand has --help") {
-  for (const char* cmd : {"validate"}) {
+  for (const char* cmd : {"validate", "inspect", "plan", "graph"}) {
     CAPTURE(cmd);
     Run r = Sluice(std::string(cmd) + " --help");
     CHECK(r.exit_code == 0);

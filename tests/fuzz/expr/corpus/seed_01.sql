@@ -1,0 +1,1 @@
+CASE WHEN a > 0 THEN 'x' ELSE NULL END

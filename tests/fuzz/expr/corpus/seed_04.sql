@@ -1,0 +1,1 @@
+x::timestamp(3) with time zone

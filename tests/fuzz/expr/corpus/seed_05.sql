@@ -1,0 +1,1 @@
+nextval('s'::regclass)

@@ -1,0 +1,1 @@
+a NOT BETWEEN 1 AND 10 OR b IN (1,2,3)

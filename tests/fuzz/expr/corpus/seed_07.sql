@@ -1,0 +1,1 @@
+`select` LIKE 'x\_%' ESCAPE '!'

@@ -1,0 +1,1 @@
+created + INTERVAL '1 day'

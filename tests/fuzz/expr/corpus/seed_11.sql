@@ -1,0 +1,1 @@
+IFNULL(a, IF(b, 1, 0))

@@ -1,0 +1,1 @@
+int(11) unsigned zerofill

@@ -1,0 +1,1 @@
+varchar(20) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin

@@ -1,0 +1,1 @@
+interval day to second(3)

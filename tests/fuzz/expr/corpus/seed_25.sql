@@ -1,0 +1,1 @@
+_utf8mb4'café' COLLATE utf8mb4_bin

@@ -1,0 +1,1 @@
+a <=> b XOR NOT c

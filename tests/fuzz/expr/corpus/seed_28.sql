@@ -1,0 +1,1 @@
+EXTRACT(EPOCH FROM now()) / 3600

@@ -1,0 +1,1 @@
+CONVERT(a USING utf8mb4) = CONVERT(b, CHAR)
