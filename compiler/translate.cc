@@ -561,9 +561,25 @@ class TableTranslator {
     }
   }
 
+  // A CHECK that only restates what the target column's type guarantees
+  // (MariaDB's automatic json_valid(col) on JSON columns).
+  bool ImpliedByType(const std::string& expression) {
+    auto parsed = ParseExpression(expression, s_.source);
+    if (!parsed.ok()) return false;
+    const Expr& e = *parsed.expr;
+    if (e.kind != ExprKind::kFunction || e.FunctionName() != "json_valid" || e.args.size() != 1) return false;
+    const Expr& arg = *e.args[0];
+    if (arg.kind != ExprKind::kColumnRef || arg.name.empty()) return false;
+    const ColumnMap* cm = m_->FindBySource(arg.name.back().name);
+    if (cm == nullptr) return false;
+    auto it = neutral_.find(cm->target);
+    return it != neutral_.end() && it->second && it->second->kind == NeutralKind::kJson;
+  }
+
   void TranslateChecks() {
     for (const auto& ck : m_->source->checks) {
       std::string subject = "check " + ck.name;
+      if (ImpliedByType(ck.expression)) continue;
       if (!ck.enforced && target_pg()) {
         Find(Outcome::kLossy, subject, "NOT ENFORCED is not available on PostgreSQL; it is not migrated");
         continue;
