@@ -4,7 +4,8 @@
 //    code points, and ANTLR offsets count code points): a table maps each
 //    code-point index back to its byte offset so every error and span is a
 //    byte offset into the caller's text.
-// 2. The generated lexer (grammar/SqlExpr.g4, switched to the source family)
+// 2. The generated lexer of the source family (MySqlExprLexer.g4 or
+//    PgExprLexer.g4; both number tokens alike for SqlExprParser.g4)
 //    turns the text into a token list. The first lexer error stops it, with a
 //    message chosen from the character that failed ("unclosed string literal").
 // 3. A pre-scan over the tokens refuses nesting deeper than kMaxNestingDepth
@@ -22,11 +23,13 @@
 #include "grammar/expr_parser.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <exception>
 #include <stdexcept>
 
-#include "SqlExprLexer.h"
+#include "MySqlExprLexer.h"
+#include "PgExprLexer.h"
 #include "SqlExprParser.h"
 #include "antlr4-runtime.h"
 #include "common/text.h"
@@ -35,7 +38,6 @@ namespace sluice {
 namespace {
 
 using P = sluice_antlr::SqlExprParser;
-using L = sluice_antlr::SqlExprLexer;
 
 // Parse-tree levels allowed: every parenthesis costs a handful of levels and
 // an operator chain of n terms costs n.
@@ -1491,7 +1493,25 @@ struct Outcome {
   std::vector<ParseError> errors;
 };
 
+// Both lexers must number tokens alike (their shared `tokens {}` list):
+// the parser was generated against the MySQL lexer's numbering.
+bool LexerVocabulariesAgree() {
+  antlr4::ANTLRInputStream empty(std::string{});
+  sluice_antlr::MySqlExprLexer my(&empty);
+  sluice_antlr::PgExprLexer pg(&empty);
+  const auto& a = my.getVocabulary();
+  const auto& b = pg.getVocabulary();
+  if (a.getMaxTokenType() != b.getMaxTokenType()) return false;
+  for (size_t t = 0; t <= a.getMaxTokenType(); ++t) {
+    if (a.getSymbolicName(t) != b.getSymbolicName(t)) return false;
+  }
+  return true;
+}
+
 Outcome Run(std::string_view text, Dialect dialect, Entry entry) {
+  static const bool vocabularies_agree = LexerVocabulariesAgree();
+  assert(vocabularies_agree && "MySqlExprLexer and PgExprLexer token numbers differ");
+  (void)vocabularies_agree;
   Outcome out;
   if (auto bad = FindInvalidUtf8(text)) {
     out.errors.push_back(ParseError{static_cast<uint32_t>(*bad), 1, "invalid UTF-8 byte sequence",
@@ -1506,8 +1526,18 @@ Outcome Run(std::string_view text, Dialect dialect, Entry entry) {
   Source src(text);
 
   antlr4::ANTLRInputStream input(std::string(text.data(), text.size()));
-  L lexer(&input);
-  lexer.SetPostgres(pg);
+  std::unique_ptr<antlr4::Lexer> lexer_owner;
+  const bool* unclosed_dollar = nullptr;
+  if (pg) {
+    auto l = std::make_unique<sluice_antlr::PgExprLexer>(&input);
+    unclosed_dollar = &l->unclosed_dollar_;
+    lexer_owner = std::move(l);
+  } else {
+    auto l = std::make_unique<sluice_antlr::MySqlExprLexer>(&input);
+    unclosed_dollar = &l->unclosed_dollar_;
+    lexer_owner = std::move(l);
+  }
+  antlr4::Lexer& lexer = *lexer_owner;
   lexer.removeErrorListeners();
   LexerErrors lex_errors(src, pg);
   lexer.addErrorListener(&lex_errors);
@@ -1516,11 +1546,11 @@ Outcome Run(std::string_view text, Dialect dialect, Entry entry) {
   for (;;) {
     std::unique_ptr<antlr4::Token> t = lexer.nextToken();
     if (lex_errors.error()) break;
-    if (t->getType() == L::UNCLOSED_COMMENT) {
+    if (t->getType() == P::UNCLOSED_COMMENT) {
       out.errors.push_back(MakeError(src.SpanOf(t.get()), "unclosed comment", "end the comment with */"));
       return out;
     }
-    if (lexer.unclosed_dollar_) {
+    if (*unclosed_dollar) {
       out.errors.push_back(MakeError(src.SpanOf(t.get()), "unclosed dollar-quoted string",
                                      "end it with the same $tag$ that opened it"));
       return out;
