@@ -22,6 +22,7 @@ struct ConnectionConfig {
   int read_timeout_seconds = 0;     // 0: no limit (MySQL family; PostgreSQL uses statement_timeout)
   int write_timeout_seconds = 0;    // 0: no limit (MySQL family)
   std::string application_name = "sluice";
+  bool local_infile = false;        // MySQL family: allow LOAD DATA LOCAL INFILE (the bulk write path)
 };
 
 // A server error. `code` is the MySQL errno (0 for PostgreSQL), `sqlstate` the

@@ -19,5 +19,6 @@ void AddValidateCommand(CLI::App& app, const GlobalOptions& global, CommandRun* 
 void AddInspectCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
 void AddPlanCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
 void AddGraphCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
+void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* run);  // apply, status, stop
 
 }  // namespace sluice::cli

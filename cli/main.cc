@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddInspectCommand(app, global, &run);
   sluice::cli::AddPlanCommand(app, global, &run);
   sluice::cli::AddGraphCommand(app, global, &run);
+  sluice::cli::AddApplyCommands(app, global, &run);
 
   try {
     app.parse(argc, argv);

@@ -44,6 +44,11 @@ std::string NormaliseType(std::string t) {
       break;
     }
   }
+  // PostgreSQL reports timestamp(0) as "timestamp(0) without time zone".
+  const std::string without_tz = " without time zone";
+  if (out.size() > without_tz.size() && out.compare(out.size() - without_tz.size(), without_tz.size(), without_tz) == 0) {
+    out.erase(out.size() - without_tz.size());
+  }
   if (out == "integer") out = "int";
   if (out == "character varying") out = "varchar";
   if (out.rfind("character varying(", 0) == 0) out = "varchar" + out.substr(17);
@@ -67,9 +72,12 @@ std::string SplitCharset(const std::string& type, std::string* charset, std::str
   size_t co = lower.find(" collate ");
   size_t cut = std::min(cs, co);
   if (cut != std::string::npos) base = lower.substr(0, cut);
+  // PostgreSQL writes the collation as an identifier (COLLATE "C"); readers report the bare name.
   auto word_after = [&](size_t pos, size_t skip) {
     std::string rest = lower.substr(pos + skip);
-    return rest.substr(0, rest.find(' '));
+    std::string word = rest.substr(0, rest.find(' '));
+    if (word.size() >= 2 && word.front() == '"' && word.back() == '"') word = word.substr(1, word.size() - 2);
+    return word;
   };
   if (cs != std::string::npos) *charset = word_after(cs, 15);
   if (co != std::string::npos) *collation = word_after(co, 9);

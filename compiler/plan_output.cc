@@ -1,6 +1,7 @@
 #include "compiler/plan_output.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "catalog/catalog_json.h"
@@ -108,9 +109,24 @@ std::string Plural(int64_t n, const std::string& word) {
 }  // namespace
 
 Catalog SelectedSourceCatalog(const Catalog& source, const ResolvedPlan& resolved) {
-  std::set<std::pair<std::string, std::string>> tables, views;
-  for (const auto& t : resolved.tables) tables.insert({t.source_schema, t.source_table});
-  for (const auto& v : resolved.views) views.insert({v.source_schema, v.source_view});
+  std::vector<std::pair<std::string, std::string>> objects;
+  for (const auto& t : resolved.tables) objects.emplace_back(t.source_schema, t.source_table);
+  for (const auto& v : resolved.views) objects.emplace_back(v.source_schema, v.source_view);
+  return CatalogSubset(source, objects);
+}
+
+std::string SourceSchemaFingerprint(Catalog catalog) {
+  // Statistics and the server's patch level change without the schema
+  // changing: they must not make a reviewed plan stale.
+  catalog.server_version.clear();
+  for (auto& s : catalog.schemas) {
+    for (auto& t : s.tables) t.row_estimate.reset();
+  }
+  return Fingerprint(CatalogToJsonText(catalog));
+}
+
+Catalog CatalogSubset(const Catalog& source, const std::vector<std::pair<std::string, std::string>>& objects) {
+  std::set<std::pair<std::string, std::string>> wanted(objects.begin(), objects.end());
   Catalog out;
   out.dialect = source.dialect;
   out.server_version = source.server_version;
@@ -118,10 +134,10 @@ Catalog SelectedSourceCatalog(const Catalog& source, const ResolvedPlan& resolve
     Schema sc;
     sc.name = s.name;
     for (const auto& t : s.tables) {
-      if (tables.count({s.name, t.name})) sc.tables.push_back(t);
+      if (wanted.count({s.name, t.name})) sc.tables.push_back(t);
     }
     for (const auto& v : s.views) {
-      if (views.count({s.name, v.name})) sc.views.push_back(v);
+      if (wanted.count({s.name, v.name})) sc.views.push_back(v);
     }
     if (sc.tables.empty() && sc.views.empty()) continue;
     sc.enum_types = s.enum_types;
@@ -155,6 +171,11 @@ Json PlanToJson(const CompiledPlan& c) {
     Json tj;
     tj["source"] = m.SourceName();
     tj["target"] = m.TargetName();
+    // The parts apart too: names may contain dots.
+    tj["source_schema"] = m.source_schema;
+    tj["source_table"] = m.source_table;
+    tj["target_schema"] = m.target_schema;
+    tj["target_table"] = m.target_table;
     tj["rule"] = m.loc.ToString();
     tj["key"] = {{"kind", KeySourceName(m.key_source)}, {"columns", m.key}, {"index", m.key_index}};
     tj["hidden_key"] = t.hidden_key;
@@ -235,7 +256,7 @@ Json PlanToJson(const CompiledPlan& c) {
                   {"errors", errors}};
   Catalog selected = SelectedSourceCatalog(*c.source_catalog, *c.resolved);
   j["source_schema"] = CatalogToJson(selected);
-  j["fingerprints"]["source_schema"] = Fingerprint(CatalogToJsonText(selected));
+  j["fingerprints"]["source_schema"] = SourceSchemaFingerprint(selected);
   j["fingerprints"]["plan"] = Fingerprint(j.dump());
   return j;
 }
@@ -465,6 +486,46 @@ std::string RenderGraphMermaid(const Json& j) {
   for (const auto& t : j["tasks"]) {
     for (const auto& d : t["deps"]) out += "  " + node[d.get<std::string>()] + " --> " + node[t["id"].get<std::string>()] + "\n";
   }
+  return out;
+}
+
+}  // namespace sluice
+
+namespace sluice {
+
+std::vector<std::string> DescribeSchemaChanges(const Catalog& planned, const Catalog& current) {
+  std::vector<std::string> out;
+  auto tables = [](const Catalog& c) {
+    std::map<std::string, const Table*> m;
+    for (const auto& s : c.schemas) {
+      for (const auto& t : s.tables) m[s.name + "." + t.name] = &t;
+    }
+    return m;
+  };
+  auto a = tables(planned), b = tables(current);
+  for (const auto& [name, t] : a) {
+    auto it = b.find(name);
+    if (it == b.end()) {
+      out.push_back("table " + name + " no longer exists");
+      continue;
+    }
+    const Table& u = *it->second;
+    for (const auto& c : t->columns) {
+      const Column* d = u.FindColumn(c.name);
+      if (d == nullptr) out.push_back("table " + name + ": column " + c.name + " was dropped");
+      else if (d->type_raw != c.type_raw) out.push_back("table " + name + ": column " + c.name + ": type " + c.type_raw + " -> " + d->type_raw);
+      else if (d->nullable != c.nullable) out.push_back("table " + name + ": column " + c.name + (d->nullable ? " now allows NULL" : " is now NOT NULL"));
+      else if (!(d->default_value == c.default_value)) out.push_back("table " + name + ": column " + c.name + ": default changed");
+    }
+    for (const auto& d : u.columns) {
+      if (t->FindColumn(d.name) == nullptr) out.push_back("table " + name + ": column " + d.name + " was added");
+    }
+    if (!(t->primary_key == u.primary_key)) out.push_back("table " + name + ": primary key changed");
+    if (!(t->indexes == u.indexes)) out.push_back("table " + name + ": indexes changed");
+    if (!(t->foreign_keys == u.foreign_keys)) out.push_back("table " + name + ": foreign keys changed");
+    if (!(t->checks == u.checks)) out.push_back("table " + name + ": CHECK constraints changed");
+  }
+  if (out.empty()) out.push_back("the schema differs in details (types, views or options)");
   return out;
 }
 

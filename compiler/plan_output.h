@@ -35,6 +35,15 @@ struct CompiledPlan {
 // The part of the source catalog the plan reads (selected tables and views,
 // and the types they use), for the stale-plan check.
 Catalog SelectedSourceCatalog(const Catalog& source, const ResolvedPlan& resolved);
+// The tables and views named (schema, name), with the enum and domain types
+// of their schemas.
+Catalog CatalogSubset(const Catalog& source, const std::vector<std::pair<std::string, std::string>>& objects);
+// The fingerprint `apply` compares to refuse a stale plan: the schema only,
+// without statistics or the server's version.
+std::string SourceSchemaFingerprint(Catalog catalog);
+// What differs between the planned source schema and the current one, one
+// line per difference ("table shop.orders: column note: type text -> varchar(10)").
+std::vector<std::string> DescribeSchemaChanges(const Catalog& planned, const Catalog& current);
 
 nlohmann::ordered_json PlanToJson(const CompiledPlan& plan);
 

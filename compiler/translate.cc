@@ -57,6 +57,10 @@ constexpr IndexMethodRule kIndexMethods[] = {
     {true, "spatial", nullptr, "a SPATIAL index needs PostGIS (a GiST index on a geometry column)"},
 };
 
+// What a MySQL BIGINT UNSIGNED auto-numbered column becomes on PostgreSQL
+// (and, to keep foreign keys implementable, the columns that reference it).
+constexpr const char* kNarrowedUInt64 = "bigint";
+
 // Prefix length given to a TEXT/BLOB column in a non-unique MySQL index: 255
 // characters stay within InnoDB's 3072-byte key limit even at 4 bytes each.
 constexpr int64_t kTextIndexPrefix = 255;
@@ -64,6 +68,25 @@ constexpr int64_t kTextIndexPrefix = 255;
 std::string Lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// PostgreSQL stores `col IN ('a', 'b')` on a varchar column as
+// `col::text = ANY ((ARRAY['a'::varchar, 'b'::varchar])::text[])`. The cast of
+// the array only serves PostgreSQL's typing; without it the printer's
+// `= ANY (ARRAY[...])` -> `IN (...)` rewrite applies for MySQL-family targets.
+void DropArrayCastsUnderAny(Expr& e) {
+  if (e.kind == ExprKind::kQuantified && e.args.size() == 2 && e.args[1]) {
+    ExprPtr& rhs = e.args[1];
+    while (rhs->kind == ExprKind::kCast && rhs->type.array_dims > 0 && !rhs->args.empty() && rhs->args[0] &&
+           rhs->args[0]->kind == ExprKind::kArray) {
+      ExprPtr inner = std::move(rhs->args[0]);
+      rhs = std::move(inner);
+    }
+  }
+  for (auto& a : e.args) if (a) DropArrayCastsUnderAny(*a);
+  if (e.operand) DropArrayCastsUnderAny(*e.operand);
+  if (e.else_expr) DropArrayCastsUnderAny(*e.else_expr);
+  if (e.filter) DropArrayCastsUnderAny(*e.filter);
 }
 
 uint32_t Fnv1a(const std::string& s) {
@@ -95,6 +118,7 @@ class TableTranslator {
     if (IsMySQLFamily(s_.target)) {
       // Table options: keep the engine between MySQL-family engines, InnoDB otherwise.
       t.engine = IsMySQLFamily(s_.source) && !m.source->engine.empty() ? m.source->engine : "";
+      if (IsMySQLFamily(s_.source)) TranslateTableCollation();
     }
     for (const auto& cm : m.columns) TranslateColumn(cm);
     AddKey();
@@ -126,6 +150,18 @@ class TableTranslator {
       else t.name = Lower(c.type_raw);
     }
     if (t.raw.empty()) t.raw = c.type_raw;
+    // MySQL-family readers report a column's charset and collation apart from
+    // its type. Between MySQL-family engines a column that follows its
+    // table's default keeps following it (the table's default is carried);
+    // for PostgreSQL every collation is mapped (and its case rules reported).
+    if (t.charset.empty() && t.collation.empty() && (!c.charset.empty() || !c.collation.empty())) {
+      bool table_default = IsMySQLFamily(s_.source) && c.charset == m_->source->charset &&
+                           c.collation == m_->source->collation;
+      if (!(table_default && IsMySQLFamily(s_.target))) {
+        t.charset = c.charset;
+        t.collation = c.collation;
+      }
+    }
     if (s_.source == Dialect::kPostgreSQL && t.labels.empty()) {
       for (const auto& schema : source_catalog_schemas()) {
         if (!t.schema.empty() && schema->name != t.schema) continue;
@@ -152,6 +188,33 @@ class TableTranslator {
   }
 
   std::vector<const Schema*> source_catalog_schemas() const { return schemas_; }
+
+  // The table's default charset and collation, mapped by the collation rules
+  // as a character column with them would be.
+  void TranslateTableCollation() {
+    const Table& src = *m_->source;
+    if (src.charset.empty() && src.collation.empty()) return;
+    TypeName probe;
+    probe.name = "varchar";
+    probe.params = {1};
+    probe.charset = src.charset;
+    probe.collation = src.collation;
+    TranslateOptions topts;
+    topts.from_version = s_.source_version;
+    topts.to_version = s_.target_version;
+    TypeTranslation tr = rules_.Translate(probe, s_.source, s_.target, topts);
+    if (tr.outcome == Outcome::kUnsupported) {
+      Find(Outcome::kLossy, "table " + m_->target_table,
+           "its default collation " + src.collation + " is not kept: " + Join(tr.messages, "; ") +
+               "; the target database's default applies");
+      return;
+    }
+    out_->table.charset = tr.target.charset;
+    out_->table.collation = tr.target.collation;
+    if (tr.outcome == Outcome::kLossy) {
+      Find(Outcome::kLossy, "table " + m_->target_table, "default collation: " + Join(tr.messages, "; "));
+    }
+  }
 
  public:
   std::vector<const Schema*> schemas_;  // the source catalog's schemas (for enum/domain lookup)
@@ -223,6 +286,18 @@ class TableTranslator {
     if (numbered && src.generated == GeneratedKind::kNone) {
       if (target_pg()) {
         c.identity = src.identity == IdentityKind::kAlways ? IdentityKind::kAlways : IdentityKind::kByDefault;
+        if (tr.neutral && tr.neutral->kind == NeutralKind::kUInt64) {
+          // numeric(20,0) holds every BIGINT UNSIGNED but cannot be an identity.
+          c.type_raw = kNarrowedUInt64;
+          c.type = TypeName{};
+          c.type.name = c.type.raw = kNarrowedUInt64;
+          ct.target_type = kNarrowedUInt64;
+          ct.outcome = Outcome::kLossy;
+          Find(Outcome::kLossy, subject,
+               src.type_raw + " AUTO_INCREMENT becomes bigint GENERATED BY DEFAULT AS IDENTITY: PostgreSQL "
+               "identity columns are smallint, integer or bigint, so values above 9223372036854775807 "
+               "cannot be stored");
+        }
       } else if (has_auto_increment_) {
         Find(Outcome::kLossy, subject,
              "a second auto-numbered column: MySQL allows one AUTO_INCREMENT column per table; "
@@ -265,22 +340,13 @@ class TableTranslator {
     return std::nullopt;
   }
 
+  // Cast targets are left to the printer's own table: a CAST accepts fewer
+  // types than a column (MySQL's CAST takes SIGNED, CHAR, DECIMAL, ... but not
+  // INT, LONGTEXT or VARCHAR(n) CHARACTER SET x), so the column type rules
+  // would print casts the target refuses.
   PrintOptions ExprOptions(std::optional<int> precision = std::nullopt) const {
     PrintOptions o;
     o.current_timestamp_precision = precision;
-    o.map_cast_type = [this](const TypeName& t, Dialect target) {
-      TranslateOptions topts;
-      topts.from_version = s_.source_version;
-      topts.to_version = s_.target_version;
-      TypeTranslation tr = rules_.Translate(t, s_.source, target, topts);
-      TypeMapping out;
-      out.text = tr.target_text;
-      out.outcome = tr.outcome == Outcome::kUnsupported ? Outcome::kUnsupported
-                    : tr.outcome == Outcome::kLossy    ? Outcome::kLossy
-                                                       : Outcome::kExact;
-      out.message = Join(tr.messages, "; ");
-      return out;
-    };
     return o;
   }
 
@@ -296,6 +362,7 @@ class TableTranslator {
                parsed.errors.front().message);
       return std::nullopt;
     }
+    if (!target_pg()) DropArrayCastsUnderAny(*parsed.expr);
     PrintResult pr = PrintExpression(*parsed.expr, s_.target, ExprOptions(precision));
     if (pr.outcome == Outcome::kUnsupported) {
       Find(Outcome::kUnsupported, subject,
@@ -324,6 +391,16 @@ class TableTranslator {
         for (char ch : v) numeric = numeric && (std::isdigit(static_cast<unsigned char>(ch)) || ch == '.' ||
                                                 ch == '-' || ch == '+' || ch == 'e' || ch == 'E');
         text = numeric ? v : QuoteString(v, s_.target).value_or("''");
+      } else if (kind == NeutralKind::kArray && !target_pg()) {
+        // A PostgreSQL array literal ('{a,b}') is not JSON; only the empty
+        // array has an obvious JSON form.
+        if (v != "{}") {
+          Find(Outcome::kLossy, subject,
+               "its default '" + v + "' is a PostgreSQL array literal with no JSON form here; no default",
+               "set a JSON default on the target by hand");
+          return;
+        }
+        text = "'[]'";
       } else if (kind == NeutralKind::kBit && IsMySQLFamily(s_.source) && v.rfind("b'", 0) == 0) {
         text = target_pg() ? "B" + v.substr(1) : v;
       } else {
@@ -459,7 +536,9 @@ class TableTranslator {
               Find(Outcome::kLossy, subject, "uniqueness now covers whole values, which is weaker than the prefix uniqueness on the source");
             }
           }
-          if (!target_pg() && key_prefix_columns_.count(part.column) && part.prefix_length == 0) {
+          // FULLTEXT and SPATIAL indexes take whole values, never a prefix.
+          if (!target_pg() && key_prefix_columns_.count(part.column) && part.prefix_length == 0 &&
+              out.method != "fulltext" && out.method != "spatial") {
             if (idx.unique) {
               Find(Outcome::kUnsupported, subject,
                    "unique index on '" + part.column + "', whose target type can only be indexed by a prefix; "
@@ -546,6 +625,14 @@ class TableTranslator {
         Find(Outcome::kLossy, subject, "not migrated: one of its columns is dropped by the plan");
         continue;
       }
+      if (target_pg() && !IsKeyOf(*ref->source, fk.referenced_columns)) {
+        Find(Outcome::kLossy, subject,
+             "not migrated: it references (" + Join(fk.referenced_columns, ", ") + ") of " + ref->SourceName() +
+                 ", which is not a primary key or unique index; PostgreSQL requires one there, MySQL-family "
+                 "engines accept any index",
+             "add a UNIQUE constraint on those columns on the target, then create the foreign key by hand");
+        continue;
+      }
       if (!target_pg()) {
         if (out.deferrable) Find(Outcome::kLossy, subject, "DEFERRABLE is dropped: MySQL-family checks keys at once");
         out.deferrable = out.initially_deferred = false;
@@ -559,6 +646,27 @@ class TableTranslator {
       }
       out_->table.foreign_keys.push_back(std::move(out));
     }
+  }
+
+  // True when `columns` (in any order) are the table's primary key or the
+  // whole of a unique index on plain columns: what PostgreSQL requires a
+  // foreign key to reference.
+  static bool IsKeyOf(const Table& t, const std::vector<std::string>& columns) {
+    std::set<std::string> want(columns.begin(), columns.end());
+    if (t.primary_key && std::set<std::string>(t.primary_key->columns.begin(), t.primary_key->columns.end()) == want) {
+      return true;
+    }
+    for (const auto& idx : t.indexes) {
+      if (!idx.unique || !idx.predicate.empty()) continue;
+      std::set<std::string> have;
+      bool plain = true;
+      for (const auto& p : idx.parts) {
+        plain = plain && !p.column.empty() && p.prefix_length == 0;
+        have.insert(p.column);
+      }
+      if (plain && have == want) return true;
+    }
+    return false;
   }
 
   // A CHECK that only restates what the target column's type guarantees
@@ -702,12 +810,58 @@ void RenameTablesInSelect(Select& s, const std::string& default_schema, const Re
                           std::vector<std::string>* unknown, std::vector<const TableMapping*>* used);
 
 void RenameTablesInExpr(Expr& e, const std::string& default_schema, const ResolvedPlan& resolved,
+                        std::vector<std::string>* unknown, std::vector<const TableMapping*>* used);
+
+// A column reference qualified with its schema (MariaDB stores view bodies
+// as `db`.`t`.`c`) names the source schema, which the target does not have:
+// it is rewritten to what the FROM clause now exposes, the target's
+// schema.table, or the old table name where RenameTablesInRef kept it as an
+// alias (the table or view is renamed).
+void RequalifyColumn(std::vector<Identifier>& name, size_t table_part, const ResolvedPlan& resolved) {
+  if (table_part < 1 || name.size() <= table_part) return;
+  const std::string& schema = name[table_part - 1].name;
+  const std::string& table = name[table_part].name;
+  std::string target_schema, target_name;
+  if (const TableMapping* m = resolved.FindSource(schema, table)) {
+    target_schema = m->target_schema;
+    target_name = m->target_table;
+  } else {
+    for (const auto& v : resolved.views) {
+      if (v.source_schema == schema && v.source_view == table) {
+        target_schema = v.target_schema;
+        target_name = v.target_view;
+      }
+    }
+  }
+  if (target_name.empty()) return;
+  if (target_name == table) {
+    name[table_part - 1] = Identifier{target_schema, true};
+  } else {
+    name.erase(name.begin() + static_cast<std::ptrdiff_t>(table_part - 1));
+  }
+}
+
+void RenameTablesInOrder(std::vector<OrderItem>& items, const std::string& default_schema,
+                         const ResolvedPlan& resolved, std::vector<std::string>* unknown,
+                         std::vector<const TableMapping*>* used) {
+  for (auto& o : items) if (o.expr) RenameTablesInExpr(*o.expr, default_schema, resolved, unknown, used);
+}
+
+void RenameTablesInExpr(Expr& e, const std::string& default_schema, const ResolvedPlan& resolved,
                         std::vector<std::string>* unknown, std::vector<const TableMapping*>* used) {
+  if (e.kind == ExprKind::kColumnRef && e.name.size() == 3) RequalifyColumn(e.name, 1, resolved);
+  if (e.kind == ExprKind::kStar && e.name.size() == 2) RequalifyColumn(e.name, 1, resolved);
   if (e.select) RenameTablesInSelect(*e.select, default_schema, resolved, unknown, used);
   for (auto& a : e.args) if (a) RenameTablesInExpr(*a, default_schema, resolved, unknown, used);
   if (e.operand) RenameTablesInExpr(*e.operand, default_schema, resolved, unknown, used);
   if (e.else_expr) RenameTablesInExpr(*e.else_expr, default_schema, resolved, unknown, used);
   if (e.filter) RenameTablesInExpr(*e.filter, default_schema, resolved, unknown, used);
+  RenameTablesInOrder(e.order_by, default_schema, resolved, unknown, used);
+  RenameTablesInOrder(e.within_group, default_schema, resolved, unknown, used);
+  if (e.over) {
+    for (auto& p : e.over->partition_by) if (p) RenameTablesInExpr(*p, default_schema, resolved, unknown, used);
+    RenameTablesInOrder(e.over->order_by, default_schema, resolved, unknown, used);
+  }
 }
 
 void RenameTablesInRef(TableRef& r, const std::string& default_schema, const ResolvedPlan& resolved,
@@ -760,6 +914,7 @@ void RenameTablesInSelect(Select& s, const std::string& default_schema, const Re
   if (s.where) RenameTablesInExpr(*s.where, default_schema, resolved, unknown, used);
   if (s.having) RenameTablesInExpr(*s.having, default_schema, resolved, unknown, used);
   for (auto& g : s.group_by) if (g) RenameTablesInExpr(*g, default_schema, resolved, unknown, used);
+  RenameTablesInOrder(s.order_by, default_schema, resolved, unknown, used);
   if (s.left) RenameTablesInSelect(*s.left, default_schema, resolved, unknown, used);
   if (s.right) RenameTablesInSelect(*s.right, default_schema, resolved, unknown, used);
 }
@@ -783,6 +938,53 @@ std::vector<const ViewMapping*> OrderViews(const ResolvedPlan& resolved) {
   };
   for (const auto& [name, v] : by_name) visit(name);
   return out;
+}
+
+// PostgreSQL: a BIGINT UNSIGNED column that references a key narrowed to
+// bigint (see kNarrowedUInt64) is narrowed too, since a foreign key cannot
+// compare numeric with bigint. Repeated until nothing changes (chains).
+void FollowNarrowedKeys(std::vector<TranslatedTable>& tables) {
+  auto key = [](const std::string& schema, const std::string& table, const std::string& column) {
+    return schema + '\0' + table + '\0' + column;
+  };
+  auto is_uint64 = [](const ColumnTranslation& ct) { return ct.neutral_type.rfind("uint64", 0) == 0; };
+  std::set<std::string> narrowed;
+  for (const auto& t : tables) {
+    for (const auto& ct : t.columns) {
+      if (is_uint64(ct) && ct.target_type == kNarrowedUInt64) {
+        narrowed.insert(key(t.mapping->target_schema, t.table.name, ct.target_name));
+      }
+    }
+  }
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (auto& t : tables) {
+      for (const auto& fk : t.table.foreign_keys) {
+        for (size_t i = 0; i < fk.columns.size() && i < fk.referenced_columns.size(); ++i) {
+          if (!narrowed.count(key(fk.referenced_schema, fk.referenced_table, fk.referenced_columns[i]))) continue;
+          std::string self = key(t.mapping->target_schema, t.table.name, fk.columns[i]);
+          if (narrowed.count(self)) continue;
+          auto ct = std::find_if(t.columns.begin(), t.columns.end(),
+                                 [&](const ColumnTranslation& c) { return c.target_name == fk.columns[i]; });
+          auto col = std::find_if(t.table.columns.begin(), t.table.columns.end(),
+                                  [&](const Column& c) { return c.name == fk.columns[i]; });
+          if (ct == t.columns.end() || col == t.table.columns.end() || !is_uint64(*ct)) continue;
+          ct->target_type = kNarrowedUInt64;
+          ct->outcome = Outcome::kLossy;
+          col->type_raw = kNarrowedUInt64;
+          col->type = TypeName{};
+          col->type.name = col->type.raw = kNarrowedUInt64;
+          t.findings.push_back(Finding{Outcome::kLossy, "column " + col->name,
+                                       ct->source_type + " becomes bigint, like the key " + fk.referenced_table + "." +
+                                           fk.referenced_columns[i] + " it references (foreign key " + fk.name +
+                                           "): values above 9223372036854775807 cannot be stored",
+                                       "", ""});
+          narrowed.insert(self);
+          changed = true;
+        }
+      }
+    }
+  }
 }
 
 }  // namespace
@@ -835,6 +1037,8 @@ TargetSchema Translate(const Plan& plan, const Catalog& source, const ResolvedPl
     schemas.insert(m.target_schema);
     out.tables.push_back(std::move(t));
   }
+
+  if (settings.target == Dialect::kPostgreSQL) FollowNarrowedKeys(out.tables);
 
   // PostgreSQL index names are unique per schema: make them so.
   if (settings.target == Dialect::kPostgreSQL) {

@@ -46,6 +46,10 @@ MySqlConnection::MySqlConnection(const ConnectionConfig& config) {
   if (read_timeout > 0) mysql_optionsv(mysql_, MYSQL_OPT_READ_TIMEOUT, &read_timeout);
   if (write_timeout > 0) mysql_optionsv(mysql_, MYSQL_OPT_WRITE_TIMEOUT, &write_timeout);
   mysql_optionsv(mysql_, MYSQL_SET_CHARSET_NAME, charset.c_str());
+  if (config.local_infile) {
+    unsigned int on = 1;
+    mysql_optionsv(mysql_, MYSQL_OPT_LOCAL_INFILE, &on);
+  }
   mysql_optionsv(mysql_, MYSQL_OPT_CONNECT_ATTR_ADD, "program_name", config.application_name.c_str());
   // Never reconnect behind the caller's back: session state (SET, temporary
   // tables, transactions) would silently vanish.

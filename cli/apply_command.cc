@@ -1,0 +1,248 @@
+// `sluice apply`, `sluice status` and `sluice stop`.
+//
+// apply takes a plan file (compiled now, against the live servers) or a saved
+// plan.json (applied exactly as reviewed, after checking that the source
+// schema has not changed since it was planned).
+
+#include <unistd.h>
+
+#include <atomic>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "catalog/catalog_json.h"
+#include "cli/commands.h"
+#include "cli/compile_support.h"
+#include "runtime/apply.h"
+#include "runtime/run_plan.h"
+#include "runtime/state_store.h"
+
+namespace sluice::cli {
+
+namespace {
+
+std::atomic<bool> g_interrupted{false};
+
+extern "C" void OnSignal(int) { g_interrupted = true; }
+
+bool IsPlanJson(const std::string& path) {
+  return path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0;
+}
+
+std::optional<nlohmann::ordered_json> ReadJson(const std::string& path, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    *error = "cannot open '" + path + "'";
+    return std::nullopt;
+  }
+  std::stringstream ss;
+  ss << in.rdbuf();
+  try {
+    return nlohmann::ordered_json::parse(ss.str());
+  } catch (const std::exception& e) {
+    *error = "'" + path + "' is not valid JSON: " + e.what();
+    return std::nullopt;
+  }
+}
+
+// Refuses a plan.json whose source schema changed since it was planned.
+bool CheckNotStale(const RunPlan& plan, DiagnosticSink& diags) {
+  auto planned = CatalogFromJson(plan.source_schema);
+  if (!planned.ok()) {
+    diags.Error(SourceLoc{}, "plan.json's source_schema is unreadable: " + planned.error);
+    return false;
+  }
+  std::vector<std::pair<std::string, std::string>> objects;
+  for (const auto& s : planned.catalog->schemas) {
+    for (const auto& t : s.tables) objects.emplace_back(s.name, t.name);
+    for (const auto& v : s.views) objects.emplace_back(s.name, v.name);
+  }
+  CatalogFilter filter;
+  filter.schema = [&](const std::string& s) {
+    for (const auto& o : objects) {
+      if (o.first == s) return true;
+    }
+    return false;
+  };
+  filter.table = [&](const std::string& s, const std::string& t) {
+    return std::find(objects.begin(), objects.end(), std::make_pair(s, t)) != objects.end();
+  };
+  LiveEndpoint ep{"source", plan.source.dialect, plan.source.dsn, plan.source.password};
+  auto current = ReadLiveCatalog(ep, filter, diags);
+  if (!current) return false;
+  Catalog subset = CatalogSubset(*current, objects);
+  if (SourceSchemaFingerprint(subset) == plan.source_schema_fingerprint) return true;
+  auto& d = diags.Error(SourceLoc{}, "the source schema changed since this plan was made; refusing a stale plan",
+                        "run 'sluice plan " + (plan.plan_file.empty() ? std::string("PLAN") : plan.plan_file) +
+                            " --out plan.json' again, review it, and apply the new plan.json");
+  for (const auto& change : DescribeSchemaChanges(*planned.catalog, subset)) d.notes.push_back({SourceLoc{}, change});
+  return false;
+}
+
+struct ApplyArgs {
+  CompileArgs compile;
+  std::string state_dir;
+};
+
+int RunApply(const ApplyArgs& args, const GlobalOptions& global) {
+  DiagnosticSink diags;
+  auto finish = [&](int code) {
+    std::cerr << RenderDiagnosticsText(diags, RenderOptions{global.color});
+    return code;
+  };
+  nlohmann::ordered_json json;
+  if (IsPlanJson(args.compile.plan)) {
+    std::string error;
+    auto j = ReadJson(args.compile.plan, &error);
+    if (!j) {
+      diags.Error(SourceLoc{}, error);
+      return finish(1);
+    }
+    json = std::move(*j);
+  } else {
+    Compiled c = CompileFromArgs(args.compile, diags);
+    if (!c.compilation || diags.has_errors()) return finish(1);
+    json = std::move(c.compilation->json);
+    const auto& s = json["summary"];
+    std::cerr << "plan: " << s["to_add"].get<int>() << " to add, " << s["to_change"].get<int>()
+              << " to change, 0 to destroy; " << json["tasks"].size() << " tasks\n";
+  }
+  std::string error;
+  auto plan = ParseRunPlan(json, &error);
+  if (!plan) {
+    diags.Error(SourceLoc{}, "cannot run this plan: " + error);
+    return finish(1);
+  }
+  if (IsPlanJson(args.compile.plan) && !CheckNotStale(*plan, diags)) return finish(1);
+  std::cerr << RenderDiagnosticsText(diags, RenderOptions{global.color});
+
+  std::signal(SIGINT, OnSignal);
+  std::signal(SIGTERM, OnSignal);
+  ApplyOptions options;
+  options.state_dir = args.state_dir;
+  options.tty = isatty(STDERR_FILENO);
+  options.interrupted = &g_interrupted;
+  return ApplyPlan(*plan, options);
+}
+
+// The plan name, from a plan file or a plan.json, for the default state dir.
+std::optional<std::string> PlanName(const std::string& path, DiagnosticSink& diags) {
+  if (IsPlanJson(path)) {
+    std::string error;
+    auto j = ReadJson(path, &error);
+    if (!j || !j->contains("name")) {
+      diags.Error(SourceLoc{}, j ? "'" + path + "' has no plan name" : error);
+      return std::nullopt;
+    }
+    return (*j)["name"].get<std::string>();
+  }
+  auto plan = LoadPlanFile(path, diags);
+  if (!plan) return std::nullopt;
+  return plan->name.value;
+}
+
+struct StatusArgs {
+  std::string plan;
+  std::string state_dir;
+  bool json = false;
+};
+
+int RunStatus(const StatusArgs& args, const GlobalOptions& global) {
+  DiagnosticSink diags;
+  auto name = PlanName(args.plan, diags);
+  if (!name) {
+    std::cerr << RenderDiagnosticsText(diags, RenderOptions{global.color});
+    return 1;
+  }
+  std::string dir = args.state_dir.empty() ? DefaultStateDir(*name) : args.state_dir;
+  std::unique_ptr<StateStore> store;
+  try {
+    store = OpenSqliteStateStoreIfExists(dir);
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  if (!store) {
+    std::cerr << "error: no migration state in " << dir << "\nhelp: 'sluice apply' creates it; pass --state-dir if it ran with one\n";
+    return 1;
+  }
+  auto tasks = store->AllTasks();
+  std::map<std::string, int> counts;
+  for (const auto& t : tasks) counts[TaskStateName(t.state)]++;
+  if (args.json) {
+    nlohmann::ordered_json j;
+    j["plan"] = *name;
+    j["state_dir"] = dir;
+    nlohmann::ordered_json c = nlohmann::ordered_json::object();
+    for (const auto& [k, v] : counts) c[k] = v;
+    j["counts"] = c;
+    nlohmann::ordered_json arr = nlohmann::ordered_json::array();
+    for (const auto& t : tasks) {
+      arr.push_back({{"id", t.id}, {"kind", t.kind}, {"state", TaskStateName(t.state)}, {"attempts", t.attempts},
+                     {"rows", t.rows}, {"rows_total", t.rows_total}, {"bytes", t.bytes},
+                     {"seconds", t.finished_at > t.started_at ? t.finished_at - t.started_at : 0.0},
+                     {"error", t.error}});
+    }
+    j["tasks"] = arr;
+    std::cout << j.dump(2) << "\n";
+    return 0;
+  }
+  std::cout << "plan " << *name << " (" << dir << "):";
+  for (const auto& [k, v] : counts) std::cout << " " << v << " " << k;
+  std::cout << "\n";
+  for (const auto& t : tasks) {
+    std::cout << "  " << t.id << "  " << TaskStateName(t.state);
+    if (t.rows_total > 0 || t.rows > 0) {
+      std::cout << "  " << t.rows << (t.rows_total > 0 ? "/" + std::to_string(t.rows_total) : "") << " rows";
+    }
+    if (t.attempts > 1) std::cout << "  (" << t.attempts << " attempts)";
+    if (!t.error.empty() && t.state != TaskState::kDone) std::cout << "\n      " << t.error;
+    std::cout << "\n";
+  }
+  return 0;
+}
+
+int RunStop(const StatusArgs& args, const GlobalOptions& global) {
+  DiagnosticSink diags;
+  auto name = PlanName(args.plan, diags);
+  if (!name) {
+    std::cerr << RenderDiagnosticsText(diags, RenderOptions{global.color});
+    return 1;
+  }
+  std::string dir = args.state_dir.empty() ? DefaultStateDir(*name) : args.state_dir;
+  if (!OpenSqliteStateStoreIfExists(dir)) {
+    std::cerr << "error: no migration state in " << dir << "\n";
+    return 1;
+  }
+  OpenSqliteStateStore(dir)->RequestStop();
+  std::cerr << "stop requested: the running apply stops at the next safe point and keeps its checkpoint\n";
+  return 0;
+}
+
+}  // namespace
+
+void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* run) {
+  auto a = std::make_shared<ApplyArgs>();
+  CLI::App* apply = app.add_subcommand(
+      "apply", "Run the migration; resumes from checkpoints when re-run (exit 0 done, 1 error or stopped)");
+  AddCompileOptions(apply, a->compile);
+  apply->add_option("--state-dir", a->state_dir, "Where checkpoints live (default .sluice/<plan name>)");
+  apply->callback([a, &global, run] { *run = [a, &global] { return RunApply(*a, global); }; });
+
+  auto s = std::make_shared<StatusArgs>();
+  CLI::App* status = app.add_subcommand("status", "Progress of a migration from its state store (exit 0, 1 error)");
+  status->add_option("plan", s->plan, "Plan file or plan.json")->required();
+  status->add_option("--state-dir", s->state_dir, "State directory (default .sluice/<plan name>)");
+  status->add_flag("--json", s->json, "Machine-readable output");
+  status->callback([s, &global, run] { *run = [s, &global] { return RunStatus(*s, global); }; });
+
+  auto t = std::make_shared<StatusArgs>();
+  CLI::App* stop = app.add_subcommand("stop", "Stop a running apply gracefully; its checkpoint is kept (exit 0, 1)");
+  stop->add_option("plan", t->plan, "Plan file or plan.json")->required();
+  stop->add_option("--state-dir", t->state_dir, "State directory (default .sluice/<plan name>)");
+  stop->callback([t, &global, run] { *run = [t, &global] { return RunStop(*t, global); }; });
+}
+
+}  // namespace sluice::cli

@@ -1,0 +1,603 @@
+#include "runtime/full_copy.h"
+
+#include <libpq-fe.h>
+#include <mysql.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "runtime/reporter.h"
+#include "runtime/row_io.h"
+#include "runtime/value_codec.h"
+
+namespace sluice {
+
+using Json = nlohmann::json;
+
+void CopySlots::Acquire() {
+  std::unique_lock<std::mutex> l(mu_);
+  cv_.wait(l, [&] { return free_ > 0; });
+  --free_;
+}
+
+void CopySlots::Release() {
+  std::lock_guard<std::mutex> l(mu_);
+  ++free_;
+  cv_.notify_one();
+}
+
+void RejectSink::Reject(const std::string& table, const std::string& key_json, const std::string& reason,
+                        const std::string& row_json) {
+  std::lock_guard<std::mutex> l(mu_);
+  std::ofstream out(path_, std::ios::app | std::ios::binary);
+  auto clean = [](std::string s) {
+    for (auto& c : s) {
+      if (c == '\t' || c == '\n' || c == '\r') c = ' ';
+    }
+    return s;
+  };
+  out << clean(table) << '\t' << clean(key_json) << '\t' << clean(reason) << '\t' << clean(row_json) << '\n';
+  out.flush();
+  if (!out) throw TaskError("cannot write the reject file " + path_);
+  ++count_;
+}
+
+namespace {
+
+std::string JsonText(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
+
+struct CopyColumn {
+  std::string source;
+  std::string target;
+  ColumnCodec codec;
+  bool bit_target = false;  // MySQL BIT targets load through a variable
+};
+
+// Everything about one table's copy that does not change between chunks.
+struct CopySpec {
+  const RunTable* table = nullptr;
+  Dialect source = Dialect::kMySQL;
+  Dialect target = Dialect::kMySQL;
+  std::vector<CopyColumn> cols;
+  std::vector<size_t> key;  // indexes into cols
+  bool keyless = false;
+  std::string source_table_sql;
+  std::string target_table_sql;
+
+  std::string QuoteSource(const std::string& n) const {
+    return IsMySQLFamily(source) ? MySqlConnection::QuoteMySqlIdent(n) : PgConnection::QuotePgIdent(n);
+  }
+  std::string QuoteTarget(const std::string& n) const {
+    return IsMySQLFamily(target) ? MySqlConnection::QuoteMySqlIdent(n) : PgConnection::QuotePgIdent(n);
+  }
+};
+
+std::optional<NeutralType> ParseNeutral(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  std::string error;
+  return ParseNeutralType(text, &error);
+}
+
+CopySpec MakeSpec(const RunPlan& plan, const RunTable& t) {
+  CopySpec s;
+  s.table = &t;
+  s.source = plan.source.dialect;
+  s.target = plan.target.dialect;
+  auto tz = ParseFixedOffset(plan.settings.time_zone);
+  if (!tz) {
+    throw TaskError("full.time_zone '" + plan.settings.time_zone +
+                    "' is a zone name; the copy converts with fixed offsets only: write it as +HH:MM");
+  }
+  for (const auto& c : t.columns) {
+    if (c.generated) continue;  // computed by the target; never written
+    CopyColumn cc;
+    cc.source = c.source;
+    cc.target = c.target;
+    cc.codec.source = s.source;
+    cc.codec.target = s.target;
+    cc.codec.neutral = ParseNeutral(c.neutral);
+    cc.codec.target_type = c.target_type;
+    cc.codec.zero_date = plan.settings.zero_date;
+    cc.codec.tz_offset_minutes = *tz;
+    std::string tt = c.target_type;
+    for (auto& ch : tt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    cc.codec.target_has_tz = tt.find("with time zone") != std::string::npos || tt.rfind("timestamp", 0) == 0;
+    if (IsMySQLFamily(s.target) && tt.rfind("timestamp", 0) == 0) cc.codec.target_has_tz = true;
+    if (IsMySQLFamily(s.target) && tt.rfind("datetime", 0) == 0) cc.codec.target_has_tz = false;
+    cc.bit_target = IsMySQLFamily(s.target) && tt.rfind("bit", 0) == 0;
+    s.cols.push_back(std::move(cc));
+  }
+  if (t.key_kind == RunKeyKind::kHiddenKey || t.key.empty()) {
+    s.keyless = true;
+  } else {
+    for (const auto& k : t.key) {
+      bool found = false;
+      for (size_t i = 0; i < s.cols.size(); ++i) {
+        if (s.cols[i].source == k) {
+          s.key.push_back(i);
+          found = true;
+        }
+      }
+      if (!found) throw TaskError("key column '" + k + "' of " + t.SourceName() + " is not copied");
+    }
+  }
+  s.source_table_sql = s.QuoteSource(t.source_schema) + "." + s.QuoteSource(t.source_table);
+  s.target_table_sql = s.QuoteTarget(t.target_schema) + "." + s.QuoteTarget(t.target_table);
+  return s;
+}
+
+std::string SelectList(const CopySpec& s) {
+  std::string out;
+  for (size_t i = 0; i < s.cols.size(); ++i) {
+    out += (i ? ", " : "") + s.cols[i].codec.SourceExpression(s.QuoteSource(s.cols[i].source));
+  }
+  return out;
+}
+
+// A canonical key value as a literal of the source's SQL.
+std::string SourceLiteral(const CopySpec& s, SqlConnection& conn, const CopyColumn& c, const std::string& v) {
+  const auto& n = c.codec.neutral;
+  if (n && (IsIntegerKind(n->kind) || n->kind == NeutralKind::kDecimal)) {
+    bool plain = !v.empty();
+    for (char ch : v) plain = plain && (std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.');
+    if (plain) return v;
+  }
+  if (n && (n->kind == NeutralKind::kBinary || n->kind == NeutralKind::kVarbinary || n->kind == NeutralKind::kBlob)) {
+    static const char* hex = "0123456789abcdef";
+    std::string h;
+    for (unsigned char ch : v) {
+      h += hex[ch >> 4];
+      h += hex[ch & 15];
+    }
+    return IsMySQLFamily(s.source) ? "X'" + h + "'" : "'\\x" + h + "'::bytea";
+  }
+  if (n && n->kind == NeutralKind::kTimestamp && n->with_tz && s.source == Dialect::kPostgreSQL) {
+    return conn.QuoteString(v + "+00");
+  }
+  return conn.QuoteString(v);
+}
+
+// A canonical key value as a literal of the target's SQL.
+std::string TargetLiteral(SqlConnection& conn, const CopyColumn& c, const std::string& canonical) {
+  Converted t = FromCanonical(c.codec, canonical);
+  if (t.kind != Converted::Kind::kValue) return "NULL";
+  if (c.bit_target) return t.text;
+  const auto& n = c.codec.neutral;
+  if (n && IsIntegerKind(n->kind)) return t.text;
+  if (IsMySQLFamily(c.codec.target) && n &&
+      (n->kind == NeutralKind::kBinary || n->kind == NeutralKind::kVarbinary || n->kind == NeutralKind::kBlob)) {
+    static const char* hex = "0123456789abcdef";
+    std::string h;
+    for (unsigned char ch : t.text) {
+      h += hex[ch >> 4];
+      h += hex[ch & 15];
+    }
+    return "X'" + h + "'";
+  }
+  return conn.QuoteString(t.text);
+}
+
+// "(k1, k2) > (a, b) AND (k1, k2) <= (c, d)" for a chunk; "" for all rows.
+std::string RangePredicate(const CopySpec& s, const std::vector<std::string>& names, const ChunkRecord& chunk,
+                           const std::function<std::string(size_t, const std::string&)>& literal) {
+  if (s.keyless) return "";
+  auto tuple = [&](const std::vector<std::string>& parts) {
+    std::string out = parts.size() > 1 ? "(" : "";
+    for (size_t i = 0; i < parts.size(); ++i) out += (i ? ", " : "") + parts[i];
+    return out + (parts.size() > 1 ? ")" : "");
+  };
+  auto values = [&](const std::string& json_text) {
+    std::vector<std::string> out;
+    Json j = Json::parse(json_text);
+    for (size_t i = 0; i < s.key.size(); ++i) out.push_back(literal(i, j.at(i).get<std::string>()));
+    return tuple(out);
+  };
+  std::string cols = tuple(names);
+  std::string out;
+  if (!chunk.lo.empty()) out = cols + " > " + values(chunk.lo);
+  if (!chunk.hi.empty()) out += (out.empty() ? "" : " AND ") + cols + " <= " + values(chunk.hi);
+  return out;
+}
+
+class FullCopyRunner : public TaskRunner {
+ public:
+  FullCopyRunner(const Endpoints& e, CopySlots& slots, RejectSink& rejects)
+      : endpoints_(e), slots_(slots), rejects_(rejects) {}
+
+  Dialect ErrorDialect(const TaskContext& ctx) const override {
+    // Both sides are involved; the classifier tables agree on connection
+    // errors, and most failures are the target's.
+    return ctx.plan.target.dialect;
+  }
+
+  void Run(TaskContext& ctx) override {
+    const RunTable* table = ctx.plan.FindTableByTarget(ctx.task.object);
+    if (table == nullptr) throw TaskError("plan.json has no table " + ctx.task.object);
+    CopySpec spec = MakeSpec(ctx.plan, *table);
+    std::vector<ChunkRecord> chunks = ctx.store.GetChunks(ctx.task.id);
+    if (chunks.empty()) {
+      chunks = PlanChunks(ctx, spec);
+      ctx.store.SaveChunks(ctx.task.id, chunks);
+      chunks = ctx.store.GetChunks(ctx.task.id);
+    }
+    int64_t total = table->row_estimate.value_or(0);
+    std::atomic<int64_t> rows{0}, bytes{0};
+    std::vector<size_t> pending;
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      if (chunks[i].state == TaskState::kDone) {
+        rows += chunks[i].rows;
+        bytes += chunks[i].bytes;
+      } else {
+        pending.push_back(i);
+      }
+    }
+    ctx.reporter.Progress(ctx.task.id, rows, bytes, total);
+    std::atomic<size_t> next{0};
+    std::exception_ptr failure;
+    std::mutex failure_mu;
+    std::atomic<bool> abort{false};
+    auto worker = [&] {
+      std::unique_ptr<SqlConnection> src, tgt;
+      while (!abort) {
+        size_t k = next++;
+        if (k >= pending.size()) return;
+        if (ctx.stop_requested()) {
+          abort = true;
+          std::lock_guard<std::mutex> l(failure_mu);
+          if (!failure) failure = std::make_exception_ptr(TaskStopped());
+          return;
+        }
+        ChunkRecord& chunk = chunks[pending[k]];
+        try {
+          slots_.Acquire();
+          struct Release {
+            CopySlots& s;
+            ~Release() { s.Release(); }
+          } release{slots_};
+          if (!src) src = endpoints_.Source();
+          if (!tgt) tgt = endpoints_.Target();
+          ctx.store.StartChunk(ctx.task.id, chunk.no);
+          int64_t attempts = chunk.attempts + 1;
+          auto [r, b] = CopyChunk(ctx, spec, chunk, attempts > 1, *src, *tgt);
+          ctx.store.FinishChunk(ctx.task.id, chunk.no, r, b);
+          rows += r;
+          bytes += b;
+          ctx.store.SetTaskProgress(ctx.task.id, rows, bytes, total);
+          ctx.reporter.Progress(ctx.task.id, rows, bytes, total);
+        } catch (...) {
+          abort = true;
+          std::lock_guard<std::mutex> l(failure_mu);
+          if (!failure) failure = std::current_exception();
+          return;
+        }
+      }
+    };
+    size_t n = std::min<size_t>(pending.size(), static_cast<size_t>(std::max<int64_t>(1, ctx.plan.settings.full_parallel)));
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < n; ++i) threads.emplace_back(worker);
+    if (n > 0) worker();
+    for (auto& t : threads) t.join();
+    if (failure) std::rethrow_exception(failure);
+    FinishTable(spec);
+  }
+
+ private:
+  // Chunk boundaries from the key distribution.
+  std::vector<ChunkRecord> PlanChunks(TaskContext& ctx, const CopySpec& s) {
+    std::vector<ChunkRecord> out;
+    int64_t chunk_rows = std::max<int64_t>(1, ctx.plan.settings.full_chunk_rows);
+    auto add = [&](std::string lo, std::string hi) {
+      ChunkRecord c;
+      c.no = static_cast<int64_t>(out.size());
+      c.lo = std::move(lo);
+      c.hi = std::move(hi);
+      out.push_back(std::move(c));
+    };
+    if (s.keyless) {
+      add("", "");
+      return out;
+    }
+    auto src = endpoints_.Source();
+    std::string where = s.table->where.empty() ? "" : " WHERE (" + s.table->where + ")";
+    const CopyColumn& k0 = s.cols[s.key[0]];
+    if (s.key.size() == 1 && k0.codec.neutral && IsIntegerKind(k0.codec.neutral->kind)) {
+      std::string kq = s.QuoteSource(k0.source);
+      QueryResult r = src->Query("SELECT MIN(" + kq + "), MAX(" + kq + "), COUNT(*) FROM " + s.source_table_sql + where);
+      if (r.rows.empty() || !r.rows[0][0] || !r.rows[0][1]) {
+        add("", "");
+        return out;
+      }
+      // Integer keys may exceed int64 (MySQL unsigned bigint): do the split in long double.
+      long double lo = std::stold(*r.rows[0][0]), hi = std::stold(*r.rows[0][1]);
+      int64_t count = std::stoll(r.rows[0][2].value_or("0"));
+      int64_t n = std::max<int64_t>(1, (count + chunk_rows - 1) / chunk_rows);
+      long double step = (hi - lo + 1) / n;
+      std::string prev;
+      for (int64_t i = 1; i < n; ++i) {
+        long double b = lo - 1 + step * i;
+        long long bound = static_cast<long long>(b);
+        std::string hi_text = Json::array({std::to_string(bound)}).dump();
+        if (hi_text == prev) continue;
+        add(prev, hi_text);
+        prev = hi_text;
+      }
+      add(prev, "");
+      return out;
+    }
+    // Any other key: every chunk_rows-th key of an ordered scan of the key.
+    std::string cols, order;
+    for (size_t i = 0; i < s.key.size(); ++i) {
+      const CopyColumn& c = s.cols[s.key[i]];
+      cols += (i ? ", " : "") + c.codec.SourceExpression(s.QuoteSource(c.source));
+      order += (i ? ", " : "") + s.QuoteSource(c.source);
+    }
+    std::string sql = "SELECT " + cols + " FROM " + s.source_table_sql + where + " ORDER BY " + order;
+    std::unique_ptr<RowReader> reader;
+    std::unique_ptr<MySqlConnection> my;
+    std::unique_ptr<PgConnection> pg;
+    if (IsMySQLFamily(s.source)) {
+      my = endpoints_.SourceMySql();
+      reader = ReadMySqlRows(*my, sql);
+    } else {
+      pg = endpoints_.SourcePg();
+      reader = ReadPgRows(*pg, sql);
+    }
+    std::vector<std::optional<std::string_view>> row;
+    int64_t seen = 0;
+    std::string prev;
+    while (reader->Next(row)) {
+      if (++seen % chunk_rows != 0) continue;
+      Json key = Json::array();
+      for (size_t i = 0; i < s.key.size(); ++i) {
+        if (!row[i]) throw TaskError("key column '" + s.cols[s.key[i]].source + "' of " + s.table->SourceName() + " holds NULL");
+        Converted c = ToCanonical(s.cols[s.key[i]].codec, *row[i]);
+        key.push_back(c.text);
+      }
+      std::string hi = JsonText(key);
+      add(prev, hi);
+      prev = hi;
+    }
+    add(prev, "");
+    return out;
+  }
+
+  // Copies one chunk in one target transaction. Returns rows and bytes written.
+  std::pair<int64_t, int64_t> CopyChunk(TaskContext& ctx, const CopySpec& s, const ChunkRecord& chunk, bool redo,
+                                        SqlConnection& src, SqlConnection& tgt) {
+    std::vector<std::string> src_key_names, tgt_key_names;
+    for (size_t i : s.key) {
+      src_key_names.push_back(s.QuoteSource(s.cols[i].source));
+      tgt_key_names.push_back(s.QuoteTarget(s.cols[i].target));
+    }
+    std::string src_pred = RangePredicate(s, src_key_names, chunk, [&](size_t i, const std::string& v) {
+      return SourceLiteral(s, src, s.cols[s.key[i]], v);
+    });
+    std::string tgt_pred = RangePredicate(s, tgt_key_names, chunk, [&](size_t i, const std::string& v) {
+      return TargetLiteral(tgt, s.cols[s.key[i]], v);
+    });
+    std::string where;
+    if (!src_pred.empty()) where = " WHERE " + src_pred;
+    if (!s.table->where.empty()) where += (where.empty() ? " WHERE " : " AND ") + std::string("(") + s.table->where + ")";
+    std::string select = "SELECT " + SelectList(s) + " FROM " + s.source_table_sql + where;
+
+    bool mysql_target = IsMySQLFamily(s.target);
+    tgt.Exec(mysql_target ? "START TRANSACTION" : "BEGIN");
+    try {
+      if (redo) {
+        // A previous attempt may have committed part of this range.
+        tgt.Exec("DELETE FROM " + s.target_table_sql + (tgt_pred.empty() ? "" : " WHERE " + tgt_pred));
+      }
+      auto result = BulkLoad(ctx, s, select, src, tgt);
+      if (!result) {
+        // The target refused or adjusted some value: redo row by row so each
+        // problem row is found and handled by the policy.
+        tgt.Exec("ROLLBACK");
+        tgt.Exec(mysql_target ? "START TRANSACTION" : "BEGIN");
+        if (redo) tgt.Exec("DELETE FROM " + s.target_table_sql + (tgt_pred.empty() ? "" : " WHERE " + tgt_pred));
+        result = RowByRow(ctx, s, select, src, tgt);
+      }
+      tgt.Exec("COMMIT");
+      return *result;
+    } catch (...) {
+      try {
+        tgt.Exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  std::unique_ptr<RowReader> Read(const CopySpec& s, const std::string& select, SqlConnection& src) {
+    if (IsMySQLFamily(s.source)) return ReadMySqlRows(static_cast<MySqlConnection&>(src), select);
+    return ReadPgRows(static_cast<PgConnection&>(src), select);
+  }
+
+  std::string KeyJson(const CopySpec& s, const std::vector<std::optional<std::string_view>>& row) {
+    Json k = Json::array();
+    for (size_t i : s.key) k.push_back(row[i] ? std::string(*row[i]) : std::string("NULL"));
+    return JsonText(k);
+  }
+  std::string RowJson(const std::vector<std::optional<std::string_view>>& row) {
+    Json r = Json::array();
+    for (const auto& v : row) r.push_back(v ? Json(std::string(*v)) : Json(nullptr));
+    return JsonText(r);
+  }
+
+  // A value the copy cannot write: reject it or stop, as the plan says.
+  // Returns false when the row is rejected (skipped).
+  void BadRow(TaskContext& ctx, const CopySpec& s, const std::vector<std::optional<std::string_view>>& row,
+              const std::string& column, const std::string& reason, bool zero_date) {
+    const std::string& policy = zero_date ? ctx.plan.settings.zero_date : ctx.plan.settings.on_bad_row;
+    std::string where = s.table->SourceName() + (s.keyless ? "" : " key " + KeyJson(s, row));
+    if (policy == "reject") {
+      rejects_.Reject(s.table->SourceName(), s.keyless ? "" : KeyJson(s, row), column + ": " + reason, RowJson(row));
+      return;
+    }
+    throw TaskError(where + ", column " + column + ": " + reason + " (set " +
+                    (zero_date ? "full.zero_date" : "full.on_bad_row") + ": reject to write such rows to the reject file" +
+                    (zero_date ? ", or null to store NULL" : "") + ")");
+  }
+
+  // Converts one source row into target texts; false when the row was rejected.
+  bool ConvertRow(TaskContext& ctx, const CopySpec& s, const std::vector<std::optional<std::string_view>>& row,
+                  std::vector<std::optional<std::string>>& out) {
+    out.resize(s.cols.size());
+    for (size_t i = 0; i < s.cols.size(); ++i) {
+      if (!row[i]) {
+        out[i] = std::nullopt;
+        continue;
+      }
+      Converted c = ConvertValue(s.cols[i].codec, *row[i]);
+      if (c.kind == Converted::Kind::kValue) {
+        out[i] = std::move(c.text);
+      } else if (c.kind == Converted::Kind::kNull) {
+        out[i] = std::nullopt;
+      } else {
+        BadRow(ctx, s, row, s.cols[i].source, c.reason, c.zero_date);
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // The fast path. nullopt when the target raised warnings or loaded fewer
+  // rows than sent (the caller redoes the chunk row by row).
+  std::optional<std::pair<int64_t, int64_t>> BulkLoad(TaskContext& ctx, const CopySpec& s, const std::string& select,
+                                                      SqlConnection& src, SqlConnection& tgt) {
+    auto reader = Read(s, select, src);
+    std::vector<std::optional<std::string_view>> row;
+    std::vector<std::optional<std::string>> values;
+    int64_t rows_since_check = 0;
+    LineProducer producer = [&](std::string& line) {
+      while (true) {
+        if (!reader->Next(row)) return false;
+        if (++rows_since_check % 10000 == 0 && ctx.stop_requested()) throw TaskStopped();
+        if (!ConvertRow(ctx, s, row, values)) continue;
+        for (size_t i = 0; i < values.size(); ++i) {
+          if (i) line += '\t';
+          AppendField(line, values[i]);
+        }
+        line += '\n';
+        return true;
+      }
+    };
+    std::string cols = "(";
+    std::string sets;
+    for (size_t i = 0; i < s.cols.size(); ++i) {
+      if (i) cols += ", ";
+      if (s.cols[i].bit_target) {
+        cols += "@v" + std::to_string(i);
+        sets += std::string(sets.empty() ? " SET " : ", ") + s.QuoteTarget(s.cols[i].target) + " = CAST(@v" +
+                std::to_string(i) + " AS UNSIGNED)";
+      } else {
+        cols += s.QuoteTarget(s.cols[i].target);
+      }
+    }
+    cols += ")" + sets;
+    if (IsMySQLFamily(s.target)) {
+      LoadResult r = LoadMySql(static_cast<MySqlConnection&>(tgt), s.target_table_sql, cols, producer);
+      if (r.warnings > 0 || r.affected != r.rows) return std::nullopt;
+      return std::make_pair(r.rows, r.bytes);
+    }
+    try {
+      LoadResult r = LoadPg(static_cast<PgConnection&>(tgt), s.target_table_sql, cols, producer);
+      return std::make_pair(r.rows, r.bytes);
+    } catch (const DbException& e) {
+      // Data and integrity errors (classes 22, 23) name a row: find it.
+      const std::string& st = e.error().sqlstate;
+      if (st.rfind("22", 0) == 0 || st.rfind("23", 0) == 0) return std::nullopt;
+      throw;
+    }
+  }
+
+  // The careful path: one INSERT per row, each row's refusal handled alone.
+  std::pair<int64_t, int64_t> RowByRow(TaskContext& ctx, const CopySpec& s, const std::string& select,
+                                       SqlConnection& src, SqlConnection& tgt) {
+    // A second source connection: the first may still be mid-stream.
+    auto src2 = endpoints_.Source();
+    auto reader = Read(s, select, *src2);
+    (void)src;
+    std::string cols;
+    for (size_t i = 0; i < s.cols.size(); ++i) cols += (i ? ", " : "") + s.QuoteTarget(s.cols[i].target);
+    std::string prefix = "INSERT INTO " + s.target_table_sql + " (" + cols + ") VALUES (";
+    std::vector<std::optional<std::string_view>> row;
+    std::vector<std::optional<std::string>> values;
+    int64_t rows = 0, bytes = 0;
+    bool pg = s.target == Dialect::kPostgreSQL;
+    while (reader->Next(row)) {
+      if (!ConvertRow(ctx, s, row, values)) continue;
+      std::string sql = prefix;
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i) sql += ", ";
+        if (!values[i]) sql += "NULL";
+        else if (s.cols[i].bit_target) sql += *values[i];
+        else if (!pg && s.cols[i].codec.neutral &&
+                 (s.cols[i].codec.neutral->kind == NeutralKind::kBinary ||
+                  s.cols[i].codec.neutral->kind == NeutralKind::kVarbinary ||
+                  s.cols[i].codec.neutral->kind == NeutralKind::kBlob)) {
+          static const char* hex = "0123456789abcdef";
+          std::string h;
+          for (unsigned char ch : *values[i]) {
+            h += hex[ch >> 4];
+            h += hex[ch & 15];
+          }
+          sql += "X'" + h + "'";
+        } else {
+          sql += tgt.QuoteString(*values[i]);
+        }
+      }
+      sql += ")";
+      if (pg) tgt.Exec("SAVEPOINT sluice_row");
+      try {
+        tgt.Exec(sql);
+        if (pg) tgt.Exec("RELEASE SAVEPOINT sluice_row");
+        ++rows;
+        bytes += static_cast<int64_t>(sql.size());
+      } catch (const DbException& e) {
+        if (!IsRowError(s.target, e.error())) throw;
+        if (pg) tgt.Exec("ROLLBACK TO SAVEPOINT sluice_row");
+        BadRow(ctx, s, row, "(row)", "the target refused it: " + e.error().message, false);
+      }
+    }
+    return {rows, bytes};
+  }
+
+  static bool IsRowError(Dialect d, const DbError& e) {
+    if (d == Dialect::kPostgreSQL) return e.sqlstate.rfind("22", 0) == 0 || e.sqlstate.rfind("23", 0) == 0;
+    static const int kRowErrors[] = {1048, 1062, 1264, 1265, 1292, 1366, 1367, 1406, 1411, 1416, 3140, 3819, 4025, 4078};
+    for (int c : kRowErrors) {
+      if (e.code == c) return true;
+    }
+    return false;
+  }
+
+  // After the last chunk: PostgreSQL identity sequences continue after the
+  // copied values (MySQL AUTO_INCREMENT does that by itself).
+  void FinishTable(const CopySpec& s) {
+    if (s.target != Dialect::kPostgreSQL) return;
+    auto tgt = endpoints_.TargetPg();
+    std::string regclass = tgt->QuoteString(s.target_table_sql);
+    QueryResult r = tgt->Query("SELECT attname FROM pg_attribute WHERE attrelid = " + regclass +
+                               "::regclass AND attidentity <> '' AND NOT attisdropped");
+    for (const auto& row : r.rows) {
+      std::string col = PgConnection::QuotePgIdent(*row[0]);
+      tgt->Query("SELECT setval(pg_get_serial_sequence(" + regclass + ", " + tgt->QuoteString(*row[0]) +
+                 "), COALESCE((SELECT MAX(" + col + ") FROM " + s.target_table_sql + "), 1), (SELECT MAX(" + col +
+                 ") FROM " + s.target_table_sql + ") IS NOT NULL)");
+    }
+  }
+
+  const Endpoints& endpoints_;
+  CopySlots& slots_;
+  RejectSink& rejects_;
+};
+
+}  // namespace
+
+std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects) {
+  return std::make_shared<FullCopyRunner>(endpoints, slots, rejects);
+}
+
+}  // namespace sluice

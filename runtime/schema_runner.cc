@@ -1,0 +1,91 @@
+#include "runtime/schema_runner.h"
+
+#include "runtime/reporter.h"
+
+namespace sluice {
+
+namespace {
+
+// Errors that mean "this object is already there".
+bool AlreadyExists(Dialect d, const DbError& e) {
+  if (d == Dialect::kPostgreSQL) {
+    return e.sqlstate == "42P07" || e.sqlstate == "42710" || e.sqlstate == "42P06";
+  }
+  static const int kCodes[] = {1007, 1050, 1061, 1826, 3822, 1022};
+  for (int c : kCodes) {
+    if (e.code == c) return true;
+  }
+  return false;
+}
+
+class TargetSqlRunner : public TaskRunner {
+ public:
+  explicit TargetSqlRunner(const Endpoints& e) : endpoints_(e) {}
+  Dialect ErrorDialect(const TaskContext& ctx) const override { return ctx.plan.target.dialect; }
+  void Run(TaskContext& ctx) override {
+    if (ctx.task.sql.empty()) return;
+    auto rec = ctx.store.GetTask(ctx.task.id);
+    bool resumed = rec && rec->attempts > 1;
+    auto conn = endpoints_.Target();
+    for (const auto& sql : ctx.task.sql) {
+      if (ctx.stop_requested()) throw TaskStopped();
+      try {
+        conn->Exec(sql);
+      } catch (const DbException& e) {
+        if (resumed && AlreadyExists(ctx.plan.target.dialect, e.error())) continue;
+        throw DbException(DbError{e.error().code, e.error().sqlstate,
+                                  e.error().message + "\n  while running: " + Shorten(sql)});
+      }
+    }
+  }
+
+ private:
+  static std::string Shorten(const std::string& sql) {
+    return sql.size() > 400 ? sql.substr(0, 400) + "…" : sql;
+  }
+  const Endpoints& endpoints_;
+};
+
+class PrecheckRunner : public TaskRunner {
+ public:
+  explicit PrecheckRunner(const Endpoints& e) : endpoints_(e) {}
+  Dialect ErrorDialect(const TaskContext& ctx) const override { return ctx.plan.source.dialect; }
+  void Run(TaskContext& ctx) override {
+    std::vector<std::string> problems;
+    auto src = endpoints_.Source();
+    for (const auto& t : ctx.plan.tables) {
+      std::string q = src->QuoteIdent(t.source_schema) + "." + src->QuoteIdent(t.source_table);
+      try {
+        src->Query("SELECT 1 FROM " + q + " WHERE 1 = 0");
+      } catch (const DbException& e) {
+        problems.push_back("cannot read source table " + t.SourceName() + ": " + e.error().message);
+      }
+    }
+    auto tgt = endpoints_.Target();
+    if (IsMySQLFamily(ctx.plan.target.dialect)) {
+      QueryResult r = tgt->Query("SELECT @@GLOBAL.local_infile");
+      if (!r.rows.empty() && r.rows[0][0].value_or("0") != "1") {
+        problems.push_back("the target refuses LOAD DATA LOCAL INFILE (local_infile=OFF), the bulk load path; "
+                           "run SET GLOBAL local_infile = 1 on the target");
+      }
+    }
+    if (!problems.empty()) {
+      std::string msg = "precheck found " + std::to_string(problems.size()) + " problem(s):";
+      for (const auto& p : problems) msg += "\n  - " + p;
+      throw TaskError(msg);
+    }
+    ctx.reporter.Note("precheck: source " + DialectName(ctx.plan.source.dialect) + " " + src->ServerVersion() +
+                      ", target " + DialectName(ctx.plan.target.dialect) + " " + tgt->ServerVersion());
+  }
+
+ private:
+  static std::string DialectName(Dialect d) { return sluice::DialectName(d); }
+  const Endpoints& endpoints_;
+};
+
+}  // namespace
+
+std::shared_ptr<TaskRunner> MakeTargetSqlRunner(const Endpoints& e) { return std::make_shared<TargetSqlRunner>(e); }
+std::shared_ptr<TaskRunner> MakePrecheckRunner(const Endpoints& e) { return std::make_shared<PrecheckRunner>(e); }
+
+}  // namespace sluice
