@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# The main job: what Sluice can do today, on this machine, end to end.
+# The main job: a live demo migration between local throwaway servers.
 #
-#   scripts/demo.sh
+#   scripts/demo.sh            (SLUICE_DEMO_KEEP=1 keeps the servers running afterwards)
 #
-# Installs what is missing and builds (scripts/setup.sh), then:
-#   1. validates every example plan in plans/ (one per supported path);
-#   2. shows what a broken plan gets: located diagnostics with hints.
-# Each later capability (plan, apply, verify, sync) adds its stage here.
+# 1. installs what is missing and builds (scripts/setup.sh);
+# 2. starts throwaway PostgreSQL 15 and MariaDB 10.11 servers on free
+#    loopback ports under a temporary directory (scripts/test-servers.sh);
+# 3. loads a sample shop database into PostgreSQL (scripts/demo/shop-postgresql.sql);
+# 4. validates the plan, shows `sluice plan` (the dry run), runs `sluice apply`;
+# 5. compares source and target table by table with each engine's own SQL.
+# The servers are stopped by PID on exit, also on failure or Ctrl-C.
 set -euo pipefail
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
 cd "$REPO"
@@ -14,13 +17,45 @@ cd "$REPO"
 stage() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 bash scripts/setup.sh
-SLUICE=${SLUICE_BUILD_DIR:-build}/cli/sluice
+SLUICE=$REPO/${SLUICE_BUILD_DIR:-build}/cli/sluice
 
-stage "1. Validate the example plans (no connection needed; unset secrets are warnings)"
-"$SLUICE" validate plans/*.yaml 2>/dev/null
+stage "1. Throwaway servers"
+dir=$(mktemp -d "${TMPDIR:-/tmp}/sluice-demo.XXXXXX")
+cleanup() {
+  if [[ ${SLUICE_DEMO_KEEP:-0} == 1 ]]; then
+    echo "servers kept: source ${SLUICE_DEMO_PG_PORT:-?}, target ${SLUICE_DEMO_MARIADB_PORT:-?}; stop with: scripts/test-servers.sh stop $dir"
+  else
+    bash "$REPO/scripts/test-servers.sh" stop "$dir" || true
+    rm -rf -- "$dir"
+  fi
+}
+trap cleanup EXIT
+bash scripts/test-servers.sh start "$dir"
+source "$dir/env"
+export SLUICE_DEMO_PG_PORT=$SLUICE_TEST_PG_PORT SLUICE_DEMO_MARIADB_PORT=$SLUICE_TEST_MARIADB_PORT
+echo "PostgreSQL on 127.0.0.1:$SLUICE_DEMO_PG_PORT, MariaDB on 127.0.0.1:$SLUICE_DEMO_MARIADB_PORT"
 
-stage "2. A broken plan: every problem at once, located, with a hint"
-"$SLUICE" validate tests/golden/diagnostics/wrong_values.yaml || echo "(exit code $? — as documented: 1 = errors)"
+stage "2. A sample shop on PostgreSQL"
+psql -X -q -h 127.0.0.1 -p "$SLUICE_DEMO_PG_PORT" -U postgres -c "CREATE DATABASE shop"
+psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$SLUICE_DEMO_PG_PORT" -U postgres -d shop -f scripts/demo/shop-postgresql.sql
+psql -X -h 127.0.0.1 -p "$SLUICE_DEMO_PG_PORT" -U postgres -d shop -c \
+  "SELECT relname AS table, n_live_tup AS rows FROM pg_stat_user_tables ORDER BY relname"
+
+PLAN=scripts/demo/shop-to-mariadb.yaml
+stage "3. Validate the plan ($PLAN)"
+"$SLUICE" validate "$PLAN"
+
+stage "4. sluice plan: what apply will do (nothing is changed yet)"
+workdir=$dir/work
+mkdir -p "$workdir"
+"$SLUICE" plan "$PLAN" --out "$workdir/plan.json"
+
+stage "5. sluice apply (the reviewed plan.json, exactly as planned)"
+"$SLUICE" apply "$workdir/plan.json" --state-dir "$workdir/state"
+"$SLUICE" status "$workdir/plan.json" --state-dir "$workdir/state" | head -n 1
+
+stage "6. Source and target hold the same rows"
+bash scripts/demo/compare.sh "$SLUICE_DEMO_PG_PORT" "$SLUICE_DEMO_MARIADB_PORT"
 
 stage "Done"
 echo "Read docs/plan-language.md to write your own plan; 'sluice --help' lists the commands."
