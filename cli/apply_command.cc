@@ -3,16 +3,25 @@
 // apply takes a plan file (compiled now, against the live servers) or a saved
 // plan.json (applied exactly as reviewed, after checking that the source
 // schema has not changed since it was planned).
+//
+// A plan file is compiled once per migration: the first apply saves the
+// compiled plan.json in the state directory, with the fingerprint of the plan
+// file. Re-running apply with the same plan file (to resume after a crash or a
+// stop, or as a no-op after success) runs that saved plan, as a reviewed
+// plan.json would be: compiling again would compare against a target the
+// first run already changed, and give another plan.
 
 #include <unistd.h>
 
 #include <atomic>
 #include <csignal>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "catalog/catalog_json.h"
+#include "common/hash.h"
 #include "cli/commands.h"
 #include "cli/compile_support.h"
 #include "runtime/apply.h"
@@ -86,6 +95,18 @@ struct ApplyArgs {
   std::string state_dir;
 };
 
+std::optional<std::string> PlanName(const std::string& path, DiagnosticSink& diags);
+
+// What identifies "the same plan file" across applies: its bytes and the
+// catalog snapshots it was compiled with.
+std::optional<std::string> PlanFileFingerprint(const CompileArgs& args) {
+  std::ifstream in(args.plan, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return Fingerprint(ss.str() + '\0' + args.source_catalog + '\0' + args.target_catalog);
+}
+
 int RunApply(const ApplyArgs& args, const GlobalOptions& global) {
   DiagnosticSink diags;
   auto finish = [&](int code) {
@@ -93,7 +114,8 @@ int RunApply(const ApplyArgs& args, const GlobalOptions& global) {
     return code;
   };
   nlohmann::ordered_json json;
-  if (IsPlanJson(args.compile.plan)) {
+  bool reviewed = IsPlanJson(args.compile.plan);  // applied as saved: checked for staleness
+  if (reviewed) {
     std::string error;
     auto j = ReadJson(args.compile.plan, &error);
     if (!j) {
@@ -102,12 +124,47 @@ int RunApply(const ApplyArgs& args, const GlobalOptions& global) {
     }
     json = std::move(*j);
   } else {
-    Compiled c = CompileFromArgs(args.compile, diags);
-    if (!c.compilation || diags.has_errors()) return finish(1);
-    json = std::move(c.compilation->json);
-    const auto& s = json["summary"];
-    std::cerr << "plan: " << s["to_add"].get<int>() << " to add, " << s["to_change"].get<int>()
-              << " to change, 0 to destroy; " << json["tasks"].size() << " tasks\n";
+    // The compilation below reports any problem of the plan file itself.
+    DiagnosticSink name_diags;
+    auto name = PlanName(args.compile.plan, name_diags);
+    std::string dir = !args.state_dir.empty() ? args.state_dir : name ? DefaultStateDir(*name) : "";
+    std::string saved = dir + "/plan.json", saved_fp = dir + "/plan-file.fingerprint";
+    auto fp = PlanFileFingerprint(args.compile);
+    std::error_code ec;
+    bool resumable = fp && !dir.empty() && std::filesystem::exists(dir + "/state.db", ec) && std::filesystem::exists(saved, ec);
+    if (resumable) {
+      std::ifstream f(saved_fp, std::ios::binary);
+      std::string recorded;
+      std::getline(f, recorded);
+      resumable = recorded == *fp;
+    }
+    if (resumable) {
+      std::string error;
+      auto j = ReadJson(saved, &error);
+      if (!j) {
+        diags.Error(SourceLoc{}, error);
+        return finish(1);
+      }
+      json = std::move(*j);
+      reviewed = true;
+      std::cerr << "plan: resuming the plan compiled by the first apply (" << saved << ")\n";
+    } else {
+      Compiled c = CompileFromArgs(args.compile, diags);
+      if (!c.compilation || diags.has_errors()) return finish(1);
+      json = std::move(c.compilation->json);
+      const auto& s = json["summary"];
+      std::cerr << "plan: " << s["to_add"].get<int>() << " to add, " << s["to_change"].get<int>()
+                << " to change, 0 to destroy; " << json["tasks"].size() << " tasks\n";
+      // Saved only for a new migration: a state dir of another plan keeps
+      // its files, and ApplyPlan refuses it by fingerprint.
+      if (fp && !dir.empty() && !std::filesystem::exists(dir + "/state.db", ec)) {
+        std::filesystem::create_directories(dir, ec);
+        std::ofstream out(saved, std::ios::binary | std::ios::trunc);
+        out << json.dump(2) << "\n";
+        std::ofstream out_fp(saved_fp, std::ios::binary | std::ios::trunc);
+        out_fp << *fp << "\n";
+      }
+    }
   }
   std::string error;
   auto plan = ParseRunPlan(json, &error);
@@ -115,7 +172,7 @@ int RunApply(const ApplyArgs& args, const GlobalOptions& global) {
     diags.Error(SourceLoc{}, "cannot run this plan: " + error);
     return finish(1);
   }
-  if (IsPlanJson(args.compile.plan) && !CheckNotStale(*plan, diags)) return finish(1);
+  if (reviewed && !CheckNotStale(*plan, diags)) return finish(1);
   std::cerr << RenderDiagnosticsText(diags, RenderOptions{global.color});
 
   std::signal(SIGINT, OnSignal);

@@ -20,5 +20,6 @@ void AddInspectCommand(CLI::App& app, const GlobalOptions& global, CommandRun* r
 void AddPlanCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
 void AddGraphCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
 void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* run);  // apply, status, stop
+void AddVerifyCommand(CLI::App& app, const GlobalOptions& global, CommandRun* run);
 
 }  // namespace sluice::cli

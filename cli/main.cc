@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   sluice::cli::AddPlanCommand(app, global, &run);
   sluice::cli::AddGraphCommand(app, global, &run);
   sluice::cli::AddApplyCommands(app, global, &run);
+  sluice::cli::AddVerifyCommand(app, global, &run);
 
   try {
     app.parse(argc, argv);

@@ -10,6 +10,7 @@
 #include "runtime/reporter.h"
 #include "runtime/schema_runner.h"
 #include "runtime/state_store.h"
+#include "runtime/verify.h"
 
 namespace sluice {
 
@@ -54,6 +55,7 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
   }
   runners["precheck"] = MakePrecheckRunner(*endpoints);
   runners["full.table"] = MakeFullCopyRunner(*endpoints, slots, rejects);
+  runners["verify.table"] = MakeVerifyRunner(*endpoints, dir);
 
   // Stop requests: a signal, or `sluice stop` writing to the store (polled
   // at most twice a second).

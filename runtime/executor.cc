@@ -26,6 +26,15 @@ std::vector<std::string> Executor::UnsupportedKinds() const {
   return {out.begin(), out.end()};
 }
 
+// A runner may talk to both ends (the full copy reads the source and writes
+// the target), so the error itself says which engine's table classifies it:
+// MySQL-family errors carry an errno, PostgreSQL's never do.
+Dialect Executor::ErrorSource(Dialect runner_dialect, const DbError& e) const {
+  if (e.code != 0) return IsMySQLFamily(runner_dialect) ? runner_dialect : Dialect::kMySQL;
+  bool pg_involved = plan_.source.dialect == Dialect::kPostgreSQL || plan_.target.dialect == Dialect::kPostgreSQL;
+  return IsMySQLFamily(runner_dialect) && pg_involved ? Dialect::kPostgreSQL : runner_dialect;
+}
+
 void Executor::RunOne(const RunTask& task, ExecutorResult& result) {
   auto runner = runners_.at(task.kind);
   std::mt19937_64 rng(std::hash<std::string>{}(task.id));
@@ -48,7 +57,7 @@ void Executor::RunOne(const RunTask& task, ExecutorResult& result) {
       result.stopped = true;
       return;
     } catch (const DbException& e) {
-      Dialect d = runner->ErrorDialect(ctx);
+      Dialect d = ErrorSource(runner->ErrorDialect(ctx), e.error());
       transient = ClassifyError(d, e.error()) == ErrorClass::kTransient;
       error = options_.mask(e.what());
       if (transient) error += " (" + TransientReason(d, e.error()) + ")";

@@ -89,6 +89,7 @@ class Executor {
 
  private:
   void RunOne(const RunTask& task, ExecutorResult& result);
+  Dialect ErrorSource(Dialect runner_dialect, const DbError& e) const;
 
   const RunPlan& plan_;
   StateStore& store_;

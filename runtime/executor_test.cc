@@ -116,6 +116,34 @@ TEST_CASE("transient errors are retried; fatal ones fail the task and skip its d
   CHECK(runner->order == std::vector<std::string>{"b", "d"});
 }
 
+// Reports MySQL errors (like the full copy, which names the target) but
+// fails once with the source PostgreSQL's "administrator shutdown".
+class PgSourceRestartRunner : public TaskRunner {
+ public:
+  int runs = 0;
+  Dialect ErrorDialect(const TaskContext&) const override { return Dialect::kMariaDB; }
+  void Run(TaskContext&) override {
+    if (runs++ == 0) {
+      throw DbException(DbError{0, "57P01", "terminating connection due to administrator command"});
+    }
+  }
+};
+
+TEST_CASE("an error is classified by the engine that raised it, not only the runner's dialect") {
+  RunPlan plan;
+  plan.name = "t";
+  plan.source.dialect = Dialect::kPostgreSQL;
+  plan.target.dialect = Dialect::kMariaDB;
+  plan.tasks = {{"a", "k", "", "", {}, {}, "", ""}};
+  auto store = OpenSqliteStateStore(TempDir("classify"));
+  auto runner = std::make_shared<PgSourceRestartRunner>();
+  auto rep = MakeSilentReporter();
+  Executor ex(plan, *store, {{"k", runner}}, *rep, Fast());
+  auto r = ex.Run();
+  CHECK(r.ok());
+  CHECK(runner->runs == 2);
+}
+
 TEST_CASE("a transient error that persists gives up after the plan's attempts") {
   RunPlan plan = Diamond();
   auto store = OpenSqliteStateStore(TempDir("giveup"));

@@ -309,17 +309,10 @@ class FullCopyRunner : public TaskRunner {
         add("", "");
         return out;
       }
-      // Integer keys may exceed int64 (MySQL unsigned bigint): do the split in long double.
-      long double lo = std::stold(*r.rows[0][0]), hi = std::stold(*r.rows[0][1]);
       int64_t count = std::stoll(r.rows[0][2].value_or("0"));
-      int64_t n = std::max<int64_t>(1, (count + chunk_rows - 1) / chunk_rows);
-      long double step = (hi - lo + 1) / n;
       std::string prev;
-      for (int64_t i = 1; i < n; ++i) {
-        long double b = lo - 1 + step * i;
-        long long bound = static_cast<long long>(b);
-        std::string hi_text = Json::array({std::to_string(bound)}).dump();
-        if (hi_text == prev) continue;
+      for (const auto& bound : IntegerChunkBounds(*r.rows[0][0], *r.rows[0][1], count, chunk_rows)) {
+        std::string hi_text = Json::array({bound}).dump();
         add(prev, hi_text);
         prev = hi_text;
       }
@@ -595,6 +588,25 @@ class FullCopyRunner : public TaskRunner {
 };
 
 }  // namespace
+
+std::vector<std::string> IntegerChunkBounds(const std::string& min_key, const std::string& max_key, int64_t count,
+                                            int64_t chunk_rows) {
+  // Keys span int64 and uint64 (MySQL BIGINT UNSIGNED): split in long double,
+  // whose 64-bit mantissa holds both exactly, and print each bound through
+  // the integer type its sign allows (a cast of a value above 2^63 - 1 to
+  // long long would wrap and break the ranges' order).
+  long double lo = std::stold(min_key), hi = std::stold(max_key);
+  int64_t n = std::max<int64_t>(1, (count + std::max<int64_t>(1, chunk_rows) - 1) / std::max<int64_t>(1, chunk_rows));
+  long double step = (hi - lo + 1) / n;
+  std::vector<std::string> out;
+  for (int64_t i = 1; i < n; ++i) {
+    long double b = lo - 1 + step * i;
+    std::string text = b < 0 ? std::to_string(static_cast<long long>(b)) : std::to_string(static_cast<unsigned long long>(b));
+    if (!out.empty() && out.back() == text) continue;
+    out.push_back(std::move(text));
+  }
+  return out;
+}
 
 std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects) {
   return std::make_shared<FullCopyRunner>(endpoints, slots, rejects);

@@ -14,10 +14,12 @@
 //    table, key and reason; `reject` writes them to the reject file.
 
 #include <atomic>
+#include <cstdint>
 #include <condition_variable>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <vector>
 
 #include "runtime/endpoints.h"
 #include "runtime/executor.h"
@@ -51,6 +53,12 @@ class RejectSink {
   std::string path_;
   std::atomic<int64_t> count_{0};
 };
+
+// The upper bounds (inclusive) of the chunks of a single integer key from
+// MIN to MAX with `count` rows: a uniform split, increasing, without
+// duplicates; the last chunk (above the last bound) is open. Exposed for tests.
+std::vector<std::string> IntegerChunkBounds(const std::string& min_key, const std::string& max_key, int64_t count,
+                                            int64_t chunk_rows);
 
 std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects);
 

@@ -280,12 +280,45 @@ Converted FromCanonical(const ColumnCodec& c, std::string_view v) {
         if (v == "inf") return Value("Infinity");
         if (v == "-inf") return Value("-Infinity");
       }
+      if (!to_pg && n.kind == NeutralKind::kFloat32) {
+        // MySQL reads a FLOAT's text as a double and refuses it above
+        // FLT_MAX; the shortest text of FLT_MAX ("3.4028235e+38") is, as a
+        // double, just above it. Write the float's exact value as a double.
+        std::string text(v);
+        char* end = nullptr;
+        float f = std::strtof(text.c_str(), &end);
+        if (end != text.c_str() && *end == '\0') {
+          char buf[40];
+          std::snprintf(buf, sizeof buf, "%.17g", static_cast<double>(f));
+          return Value(buf);
+        }
+      }
       return Value(std::string(v));
+    case NeutralKind::kEnum:
+    case NeutralKind::kSet:
+      // MySQL stores an invalid ENUM value as '' (index 0) when not in strict
+      // mode. No target holds it (PostgreSQL's CHECK on the labels, added
+      // after the copy, would fail without naming the row): a bad row.
+      if (!n.labels.empty()) {
+        std::string_view rest = v;
+        while (n.kind == NeutralKind::kEnum || !rest.empty()) {
+          size_t comma = n.kind == NeutralKind::kSet ? rest.find(',') : std::string_view::npos;
+          std::string_view label = rest.substr(0, comma);
+          bool known = false;
+          for (const auto& l : n.labels) known = known || l == label;
+          if (!known) {
+            return Bad("'" + std::string(label) + "' is not a label of " +
+                       (n.kind == NeutralKind::kEnum ? "the ENUM" : "the SET") +
+                       " (MySQL keeps invalid values as '' outside strict mode)");
+          }
+          if (comma == std::string_view::npos) break;
+          rest = rest.substr(comma + 1);
+        }
+      }
+      [[fallthrough]];
     case NeutralKind::kChar:
     case NeutralKind::kVarchar:
     case NeutralKind::kText:
-    case NeutralKind::kEnum:
-    case NeutralKind::kSet:
     case NeutralKind::kJson:
       if (to_pg && v.find('\0') != std::string_view::npos) {
         return Bad("PostgreSQL text cannot hold a NUL byte");

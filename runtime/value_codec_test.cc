@@ -33,6 +33,31 @@ TEST_CASE("booleans") {
   CHECK(Ok(Codec(Dialect::kMariaDB, Dialect::kPostgreSQL, "bool"), "1") == "t");
 }
 
+TEST_CASE("FLOAT into MySQL-family targets: FLT_MAX is not out of range") {
+  // PostgreSQL prints real's FLT_MAX as 3.4028235e+38, which MySQL parsed as
+  // a double above FLT_MAX and refused ("Out of range value").
+  auto c = Codec(Dialect::kPostgreSQL, Dialect::kMariaDB, "float32");
+  CHECK(Ok(c, "3.4028235e+38") == "3.4028234663852886e+38");
+  CHECK(Ok(c, "-3.4028235e+38") == "-3.4028234663852886e+38");
+  CHECK(Ok(c, "0.1") == "0.10000000149011612");
+  CHECK(Ok(c, "-0") == "-0");
+  CHECK(Ok(c, "16777216") == "16777216");
+  // PostgreSQL targets keep the shortest text (real reads it exactly).
+  CHECK(Ok(Codec(Dialect::kMariaDB, Dialect::kPostgreSQL, "float32"), "3.4028234663852886e+38") ==
+        "3.4028234663852886e+38");
+}
+
+TEST_CASE("ENUM and SET values must be labels") {
+  auto e = Codec(Dialect::kMariaDB, Dialect::kPostgreSQL, "enum('small','x y')");
+  CHECK(Ok(e, "x y") == "x y");
+  // MySQL's '' for an invalid value (non-strict mode) is a bad row, not data.
+  CHECK(BadReason(e, "").find("not a label") != std::string::npos);
+  auto s = Codec(Dialect::kMariaDB, Dialect::kPostgreSQL, "set('red','green')");
+  CHECK(Ok(s, "") == "");
+  CHECK(Ok(s, "red,green") == "red,green");
+  CHECK(BadReason(s, "red,blue").find("'blue'") != std::string::npos);
+}
+
 TEST_CASE("decimals are never rounded") {
   auto c = Codec(Dialect::kMariaDB, Dialect::kPostgreSQL, "decimal(12,2)");
   CHECK(Ok(c, "12.50") == "12.50");

@@ -27,8 +27,7 @@ if ! command -v clang++-14 >/dev/null; then
 fi
 
 # Every folder whose CMakeLists defines a *_fuzz target when SLUICE_FUZZ is on.
-known=(plan_fuzz)
-[ -f grammar/expr_fuzz.cc ] && known+=(expr_fuzz)
+known=(plan_fuzz expr_fuzz binlog_fuzz pgoutput_fuzz)
 [ ${#targets[@]} -eq 0 ] && targets=("${known[@]}")
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
@@ -39,6 +38,7 @@ ninja -C build-fuzz -j2 "${targets[@]}"
 status=0
 for t in "${targets[@]}"; do
   corpus="tests/fuzz/${t%_fuzz}/corpus"
+  [ -d "$corpus" ] || corpus="tests/fuzz/${t%_fuzz}"
   bin=$(find build-fuzz -name "$t" -type f -perm -u+x | head -n1)
   scratch=$(mktemp -d)
   echo "== fuzzing $t for ${seconds}s (corpus: $corpus)"

@@ -1,0 +1,12 @@
+CREATE DATABASE cap;
+USE cap;
+SET SESSION sql_mode='';
+SET SESSION time_zone='+00:00';
+CREATE TABLE t (id INT PRIMARY KEY, ti TINYINT, biu BIGINT UNSIGNED, f FLOAT, d DOUBLE, dec2 DECIMAL(10,2), dt DATE, dtm6 DATETIME(6), ts3 TIMESTAMP(3) NULL, tm2 TIME(2), yr YEAR, vc VARCHAR(300), bin BINARY(4), l1 VARCHAR(20) CHARACTER SET latin1, e ENUM('a','b','c'), s SET('x','y','z'), b10 BIT(10), j JSON, g GEOMETRY, tx MEDIUMTEXT);
+INSERT INTO t VALUES (1, -5, 18446744073709551615, 1.5, -2.25, -123.45, '2024-02-29', '2024-02-29 12:34:56.5', '2001-02-03 04:05:06.789', '-12:00:00.25', 1999, 'x😀y', 'ab', 'café', 'b', 'y,z', b'1000000001', '{"k": [1, true]}', ST_GeomFromText('POINT(3 4)'), 'hello');
+INSERT INTO t (id) VALUES (2);
+BEGIN; UPDATE t SET vc='changed', id=3 WHERE id=1; DELETE FROM t WHERE id=2; COMMIT;
+ALTER TABLE t ADD COLUMN n INT;
+SET GLOBAL log_bin_compress=ON; SET GLOBAL log_bin_compress_min_len=10;
+INSERT INTO t (id, tx) VALUES (4, REPEAT('compressible ', 200)); UPDATE t SET tx = REPEAT('again ', 300) WHERE id = 4;
+SET GLOBAL log_bin_compress=OFF;

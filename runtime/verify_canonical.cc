@@ -1,0 +1,273 @@
+// Verification's canonical values. ToCanonical (value_codec) removes what
+// differs between engines' printers for the same type; the normalisers here
+// remove what differs between equal values of one type (0012.50 and 12.5, a
+// fraction's trailing zeros, JSON key order, a CHAR's pad) so that equality of
+// the bytes is equality of the values. Floats are the one inexact kind: their
+// hash input is rounded to the digits the tolerance allows, so values within
+// the tolerance usually hash alike, and the final word is always the
+// tolerance comparison of the unrounded values (a hash mismatch only makes
+// the row be looked at).
+
+#include "runtime/verify_canonical.h"
+
+#include <xxhash.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <nlohmann/json.hpp>
+
+namespace sluice {
+
+Hash128& Hash128::operator+=(const Hash128& o) {
+  uint64_t lo_sum = lo + o.lo;
+  hi += o.hi + (lo_sum < lo ? 1 : 0);
+  lo = lo_sum;
+  return *this;
+}
+
+std::string Hash128::Hex() const {
+  char buf[33];
+  std::snprintf(buf, sizeof buf, "%016llx%016llx", static_cast<unsigned long long>(hi),
+                static_cast<unsigned long long>(lo));
+  return buf;
+}
+
+Hash128 HashBytes(std::string_view bytes) {
+  XXH128_hash_t h = XXH3_128bits(bytes.data(), bytes.size());
+  return Hash128{h.high64, h.low64};
+}
+
+void AppendEncoded(std::string& out, const std::optional<std::string_view>& value) {
+  if (!value) {
+    out += '\0';
+    return;
+  }
+  out += '\1';
+  uint64_t n = value->size();
+  char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<char>((n >> (8 * i)) & 0xff);
+  out.append(len, 8);
+  out.append(value->data(), value->size());
+}
+
+namespace {
+
+bool AllDigits(std::string_view s) {
+  for (char c : s) {
+    if (c < '0' || c > '9') return false;
+  }
+  return true;
+}
+
+std::string StripLeadingZeros(std::string_view v) {
+  bool neg = !v.empty() && v[0] == '-';
+  std::string_view d = v.substr(neg || (!v.empty() && v[0] == '+') ? 1 : 0);
+  if (d.empty() || !AllDigits(d)) return std::string(v);
+  size_t first = d.find_first_not_of('0');
+  if (first == std::string_view::npos) return "0";
+  return (neg ? "-" : "") + std::string(d.substr(first));
+}
+
+std::optional<double> ParseDouble(std::string_view v) {
+  if (v == "nan" || v == "NaN") return std::nan("");
+  if (v == "inf" || v == "Infinity") return HUGE_VAL;
+  if (v == "-inf" || v == "-Infinity") return -HUGE_VAL;
+  std::string s(v);
+  char* end = nullptr;
+  double d = std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size()) return std::nullopt;
+  return d;
+}
+
+bool IsFloatKind(const VerifyValueSpec& s) {
+  return s.codec.neutral &&
+         (s.codec.neutral->kind == NeutralKind::kFloat32 || s.codec.neutral->kind == NeutralKind::kFloat64);
+}
+
+constexpr std::string_view kUnreadable = "\x02unreadable:";
+
+}  // namespace
+
+std::string NormaliseDecimal(std::string_view v) {
+  std::string_view t = v;
+  bool neg = !t.empty() && t[0] == '-';
+  if (neg || (!t.empty() && t[0] == '+')) t.remove_prefix(1);
+  size_t dot = t.find('.');
+  std::string_view ip = t.substr(0, dot);
+  std::string_view fp = dot == std::string_view::npos ? std::string_view() : t.substr(dot + 1);
+  if ((ip.empty() && fp.empty()) || !AllDigits(ip) || !AllDigits(fp)) return std::string(v);
+  size_t first = ip.find_first_not_of('0');
+  ip = first == std::string_view::npos ? std::string_view() : ip.substr(first);
+  size_t last = fp.find_last_not_of('0');
+  fp = last == std::string_view::npos ? std::string_view() : fp.substr(0, last + 1);
+  std::string out = ip.empty() ? "0" : std::string(ip);
+  if (!fp.empty()) out += "." + std::string(fp);
+  if (neg && out != "0") out.insert(0, "-");
+  return out;
+}
+
+std::string NormaliseFraction(std::string_view v) {
+  size_t colon = v.rfind(':');
+  size_t dot = v.find('.', colon == std::string_view::npos ? 0 : colon);
+  if (colon == std::string_view::npos || dot == std::string_view::npos) return std::string(v);
+  std::string_view frac = v.substr(dot + 1);
+  if (!AllDigits(frac)) return std::string(v);
+  size_t last = frac.find_last_not_of('0');
+  if (last == std::string_view::npos) return std::string(v.substr(0, dot));
+  return std::string(v.substr(0, dot + 2 + last));
+}
+
+std::string NormaliseJson(std::string_view v) {
+  // nlohmann::json keeps objects in a std::map: dump() sorts keys.
+  nlohmann::json j = nlohmann::json::parse(v, nullptr, false);
+  if (j.is_discarded()) return std::string(v);
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+std::string QuantiseFloat(std::string_view v, bool float32, double rel) {
+  auto d = ParseDouble(v);
+  if (!d) return std::string(v);
+  double x = *d;
+  if (std::isnan(x)) return "nan";
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  if (x == 0) return "0";  // -0 is 0
+  char buf[64];
+  if (rel <= 0) {
+    auto r = float32 ? std::to_chars(buf, buf + sizeof buf, static_cast<float>(x))
+                     : std::to_chars(buf, buf + sizeof buf, x);
+    return std::string(buf, r.ptr);
+  }
+  // Equal after rounding to d significant digits implies |a-b| <= 10^(1-d) * |a|:
+  // d = ceil(1 - log10(rel)) keeps that within the tolerance.
+  int digits = static_cast<int>(std::ceil(1 - std::log10(rel)));
+  digits = std::max(1, std::min(digits, float32 ? 9 : 17));
+  if (float32) x = static_cast<float>(x);
+  std::snprintf(buf, sizeof buf, "%.*e", digits - 1, x);
+  return buf;
+}
+
+std::optional<std::string> ShiftTimestampMinutes(std::string_view ts, int minutes) {
+  if (minutes == 0) return std::string(ts);
+  int y, mo, d, h, mi, sec;
+  if (ts.size() < 19 ||
+      std::sscanf(std::string(ts.substr(0, 19)).c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    return std::nullopt;
+  }
+  // Days from the civil date and back (proleptic Gregorian; H. Hinnant's algorithms).
+  auto days_from_civil = [](int64_t yy, unsigned m, unsigned dd) {
+    yy -= m <= 2;
+    const int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(yy - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+  };
+  int64_t total = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 1440 + h * 60 + mi + minutes;
+  int64_t days = total >= 0 ? total / 1440 : (total - 1439) / 1440;
+  int64_t mins = total - days * 1440;
+  int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned dd = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned mm = mp < 10 ? mp + 3 : mp - 9;
+  yy += mm <= 2;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02d", static_cast<long long>(yy), mm, dd,
+                static_cast<long long>(mins / 60), static_cast<long long>(mins % 60), sec);
+  return std::string(buf) + std::string(ts.substr(19));
+}
+
+namespace {
+
+std::string Canonical(const VerifyValueSpec& spec, std::string_view raw, double float_rel) {
+  const ColumnCodec& c = spec.codec;
+  if (!c.neutral) return std::string(raw);
+  Converted conv = ToCanonical(c, raw);
+  if (conv.kind != Converted::Kind::kValue) return std::string(kUnreadable) + std::string(raw);
+  std::string& v = conv.text;
+  const NeutralType& n = *c.neutral;
+  switch (n.kind) {
+    case NeutralKind::kDecimal:
+    case NeutralKind::kMoney:
+      return NormaliseDecimal(v);
+    case NeutralKind::kFloat32:
+      return QuantiseFloat(v, true, float_rel);
+    case NeutralKind::kFloat64:
+      return QuantiseFloat(v, false, float_rel);
+    case NeutralKind::kChar: {
+      // CHAR's trailing spaces are padding on every engine (PostgreSQL
+      // prints them, MySQL-family engines strip them).
+      size_t end = v.find_last_not_of(' ');
+      v.erase(end == std::string::npos ? 0 : end + 1);
+      return v;
+    }
+    case NeutralKind::kTime:
+      return NormaliseFraction(v);
+    case NeutralKind::kTimestamp:
+      if (n.with_tz && spec.target_side && !c.target_has_tz && c.tz_offset_minutes != 0) {
+        // The copy wrote UTC + full.time_zone into a column without a zone.
+        if (auto shifted = ShiftTimestampMinutes(v, -c.tz_offset_minutes)) v = *shifted;
+      }
+      return NormaliseFraction(v);
+    case NeutralKind::kJson:
+      return NormaliseJson(v);
+    case NeutralKind::kArray: {
+      if (!IsMySQLFamily(c.target)) return v;
+      // Arrays land on MySQL-family targets as JSON arrays.
+      if (spec.target_side) return NormaliseJson(v);
+      const auto& e = n.element;
+      bool numeric = !e.empty() && (IsIntegerKind(e[0].kind) || e[0].kind == NeutralKind::kDecimal ||
+                                    e[0].kind == NeutralKind::kFloat32 || e[0].kind == NeutralKind::kFloat64);
+      auto json = PgArrayToJson(v, numeric);
+      return json ? NormaliseJson(*json) : std::string(kUnreadable) + v;
+    }
+    case NeutralKind::kUuid:
+      for (auto& ch : v) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      return v;
+    default:
+      if (IsIntegerKind(n.kind)) return StripLeadingZeros(v);  // ZEROFILL prints leading zeros
+      return v;
+  }
+}
+
+double FloatRel(const VerifyValueSpec& s) {
+  bool f32 = s.codec.neutral && s.codec.neutral->kind == NeutralKind::kFloat32;
+  return f32 ? s.tolerance.float32 : s.tolerance.float64;
+}
+
+}  // namespace
+
+std::string VerifyCanonical(const VerifyValueSpec& spec, std::string_view raw) {
+  return Canonical(spec, raw, FloatRel(spec));
+}
+
+std::string VerifyDisplay(const VerifyValueSpec& spec, std::string_view raw) { return Canonical(spec, raw, 0); }
+
+bool VerifyValuesEqual(const VerifyValueSpec& ss, const std::optional<std::string_view>& a,
+                       const VerifyValueSpec& ts, const std::optional<std::string_view>& b) {
+  if (!a || !b) return !a && !b;
+  if (IsFloatKind(ss)) {
+    Converted ca = ToCanonical(ss.codec, *a), cb = ToCanonical(ts.codec, *b);
+    auto x = ParseDouble(ca.text), y = ParseDouble(cb.text);
+    if (ca.kind == Converted::Kind::kValue && cb.kind == Converted::Kind::kValue && x && y) {
+      double u = *x, v = *y;
+      if (ss.codec.neutral->kind == NeutralKind::kFloat32) {
+        u = static_cast<float>(u);
+        v = static_cast<float>(v);
+      }
+      if (std::isnan(u) || std::isnan(v)) return std::isnan(u) && std::isnan(v);
+      if (u == v) return true;
+      if (std::isinf(u) || std::isinf(v)) return false;
+      return std::fabs(u - v) <= FloatRel(ss) * std::max(std::fabs(u), std::fabs(v));
+    }
+  }
+  return VerifyCanonical(ss, *a) == VerifyCanonical(ts, *b);
+}
+
+}  // namespace sluice
