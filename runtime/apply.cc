@@ -89,7 +89,7 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
     reporter->Finish();
     std::cerr << "error: this Sluice cannot run these tasks of the plan yet:";
     for (const auto& k : unsupported) std::cerr << " " << k;
-    std::cerr << "\nhelp: the steps available today are schema and full; remove the others from 'steps' "
+    std::cerr << "\nhelp: the steps available today are schema, full and verify; remove the others from 'steps' "
                  "(nothing has been changed)\n";
     return 1;
   }
