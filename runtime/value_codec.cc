@@ -91,42 +91,6 @@ Converted FitDecimal(std::string_view v, int p, int s) {
   return Value(std::string(neg && !zero ? "-" : "") + ip + (s > 0 ? "." + fp : ""));
 }
 
-// Shifts "YYYY-MM-DD HH:MM:SS[.f]" by `minutes`. Days roll over correctly
-// (proleptic Gregorian), fractions are kept.
-std::optional<std::string> ShiftTimestamp(std::string_view ts, int minutes) {
-  if (minutes == 0) return std::string(ts);
-  int y, mo, d, h, mi, sec;
-  if (ts.size() < 19 || std::sscanf(std::string(ts.substr(0, 19)).c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) != 6) {
-    return std::nullopt;
-  }
-  // Days from civil (Howard Hinnant's algorithm), then back.
-  auto days_from_civil = [](int64_t y, unsigned m, unsigned d) {
-    y -= m <= 2;
-    const int64_t era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-  };
-  int64_t total = days_from_civil(y, mo, d) * 1440 + h * 60 + mi + minutes;
-  int64_t days = total >= 0 ? total / 1440 : (total - 1439) / 1440;
-  int64_t mins = total - days * 1440;
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned dd = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-  yy += mm <= 2;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02d", static_cast<long long>(yy), mm, dd,
-                static_cast<long long>(mins / 60), static_cast<long long>(mins % 60), sec);
-  return std::string(buf) + std::string(ts.substr(19));
-}
-
 // PostgreSQL prints timestamptz as "... +00" / "+05:30" in the session zone
 // (always UTC for Sluice's sessions); the canonical form drops the offset.
 std::optional<std::string> StripUtcOffset(std::string_view v) {
@@ -168,6 +132,40 @@ std::string UnsignedFromBytes(std::string_view bytes) {
 }
 
 }  // namespace
+
+std::optional<std::string> ShiftTimestamp(std::string_view ts, int minutes) {
+  if (minutes == 0) return std::string(ts);
+  int y, mo, d, h, mi, sec;
+  if (ts.size() < 19 || std::sscanf(std::string(ts.substr(0, 19)).c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) != 6) {
+    return std::nullopt;
+  }
+  // Days from civil (Howard Hinnant's algorithm), then back.
+  auto days_from_civil = [](int64_t y, unsigned m, unsigned d) {
+    y -= m <= 2;
+    const int64_t era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int64_t>(doe) - 719468;
+  };
+  int64_t total = days_from_civil(y, mo, d) * 1440 + h * 60 + mi + minutes;
+  int64_t days = total >= 0 ? total / 1440 : (total - 1439) / 1440;
+  int64_t mins = total - days * 1440;
+  int64_t z = days + 719468;
+  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  int64_t yy = static_cast<int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned dd = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned mm = mp < 10 ? mp + 3 : mp - 9;
+  yy += mm <= 2;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02d", static_cast<long long>(yy), mm, dd,
+                static_cast<long long>(mins / 60), static_cast<long long>(mins % 60), sec);
+  return std::string(buf) + std::string(ts.substr(19));
+}
 
 std::optional<int> ParseFixedOffset(const std::string& tz) {
   if (tz == "UTC" || tz == "SYSTEM" || tz == "+00:00" || tz == "-00:00") return 0;

@@ -46,6 +46,10 @@ Converted ToCanonical(const ColumnCodec& codec, std::string_view source_text);
 // Canonical text -> the target's text.
 Converted FromCanonical(const ColumnCodec& codec, std::string_view canonical);
 
+// "YYYY-MM-DD HH:MM:SS[.f]" moved by `minutes`: days roll over correctly
+// (proleptic Gregorian), fractions are kept. nullopt when malformed.
+std::optional<std::string> ShiftTimestamp(std::string_view ts, int minutes);
+
 // Parses "UTC", "SYSTEM" (as UTC) or "+HH:MM"/"-HH:MM" into minutes east of
 // UTC; nullopt for zone names (which need the server's zone tables).
 std::optional<int> ParseFixedOffset(const std::string& tz);

@@ -148,41 +148,6 @@ std::string QuantiseFloat(std::string_view v, bool float32, double rel) {
   return buf;
 }
 
-std::optional<std::string> ShiftTimestampMinutes(std::string_view ts, int minutes) {
-  if (minutes == 0) return std::string(ts);
-  int y, mo, d, h, mi, sec;
-  if (ts.size() < 19 ||
-      std::sscanf(std::string(ts.substr(0, 19)).c_str(), "%d-%d-%d %d:%d:%d", &y, &mo, &d, &h, &mi, &sec) != 6) {
-    return std::nullopt;
-  }
-  // Days from the civil date and back (proleptic Gregorian; H. Hinnant's algorithms).
-  auto days_from_civil = [](int64_t yy, unsigned m, unsigned dd) {
-    yy -= m <= 2;
-    const int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(yy - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + dd - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int64_t>(doe) - 719468;
-  };
-  int64_t total = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 1440 + h * 60 + mi + minutes;
-  int64_t days = total >= 0 ? total / 1440 : (total - 1439) / 1440;
-  int64_t mins = total - days * 1440;
-  int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(z - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  int64_t yy = static_cast<int64_t>(yoe) + era * 400;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned dd = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned mm = mp < 10 ? mp + 3 : mp - 9;
-  yy += mm <= 2;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02u %02lld:%02lld:%02d", static_cast<long long>(yy), mm, dd,
-                static_cast<long long>(mins / 60), static_cast<long long>(mins % 60), sec);
-  return std::string(buf) + std::string(ts.substr(19));
-}
-
 namespace {
 
 std::string Canonical(const VerifyValueSpec& spec, std::string_view raw, double float_rel) {
@@ -212,7 +177,7 @@ std::string Canonical(const VerifyValueSpec& spec, std::string_view raw, double 
     case NeutralKind::kTimestamp:
       if (n.with_tz && spec.target_side && !c.target_has_tz && c.tz_offset_minutes != 0) {
         // The copy wrote UTC + full.time_zone into a column without a zone.
-        if (auto shifted = ShiftTimestampMinutes(v, -c.tz_offset_minutes)) v = *shifted;
+        if (auto shifted = ShiftTimestamp(v, -c.tz_offset_minutes)) v = *shifted;
       }
       return NormaliseFraction(v);
     case NeutralKind::kJson:

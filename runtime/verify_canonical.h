@@ -70,7 +70,4 @@ std::string NormaliseDecimal(std::string_view v);
 std::string NormaliseFraction(std::string_view v);  // time / timestamp: trailing fraction zeros
 std::string NormaliseJson(std::string_view v);      // sorted keys, no spaces; raw text if not JSON
 std::string QuantiseFloat(std::string_view v, bool float32, double rel_tolerance);
-// Shifts "YYYY-MM-DD HH:MM:SS[.f]" by minutes (days roll over); nullopt if malformed.
-std::optional<std::string> ShiftTimestampMinutes(std::string_view ts, int minutes);
-
 }  // namespace sluice
