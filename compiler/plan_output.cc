@@ -179,6 +179,24 @@ Json PlanToJson(const CompiledPlan& c) {
     tj["rule"] = m.loc.ToString();
     tj["key"] = {{"kind", KeySourceName(m.key_source)}, {"columns", m.key}, {"index", m.key_index}};
     tj["hidden_key"] = t.hidden_key;
+    // Every other unique key over migrated columns: change apply keeps rows
+    // that share a unique value in order (parallel apply's conflict check).
+    Json uniques = Json::array();
+    if (m.source) {
+      for (const auto& idx : m.source->indexes) {
+        if (!idx.unique || idx.primary || !idx.predicate.empty() || idx.name == m.key_index) continue;
+        Json cols = Json::array();
+        bool plain = true;
+        for (const auto& part : idx.parts) {
+          bool kept = std::any_of(m.columns.begin(), m.columns.end(),
+                                  [&](const ColumnMap& cm) { return cm.source == part.column; });
+          plain = plain && !part.column.empty() && part.prefix_length == 0 && kept;
+          cols.push_back(part.column);
+        }
+        if (plain) uniques.push_back(cols);
+      }
+    }
+    tj["unique_keys"] = uniques;
     tj["where"] = m.where;
     tj["row_estimate"] = m.row_estimate ? Json(*m.row_estimate) : Json(nullptr);
     if (m.row_estimate) rows += *m.row_estimate;

@@ -135,6 +135,23 @@ std::optional<RunPlan> ParseRunPlan(const Json& j, std::string* error) {
       p.settings.zero_date = r.Str(*f, "zero_date", "settings.full");
       p.settings.time_zone = r.Str(*f, "time_zone", "settings.full");
     }
+    // Older plan.json files (before these sections) run with the defaults.
+    if (s->contains("incremental")) {
+      const Json& in = (*s)["incremental"];
+      p.settings.incremental_batch_rows = r.Int(in, "batch_rows", "settings.incremental");
+      p.settings.incremental_parallel = r.Int(in, "parallel", "settings.incremental");
+      p.settings.incremental_ddl = r.Str(in, "ddl", "settings.incremental");
+      p.settings.heartbeat_ms = r.Int(in, "heartbeat_ms", "settings.incremental");
+      p.settings.buffer_max_bytes = r.Int(in, "buffer_max_bytes", "settings.incremental");
+      p.settings.retained_warn_bytes = r.Int(in, "retained_warn_bytes", "settings.incremental");
+    }
+    if (s->contains("verify")) {
+      const Json& v = (*s)["verify"];
+      p.settings.verify_fix = r.Str(v, "fix", "settings.verify");
+      p.settings.verify_fix_sql = r.Str(v, "fix_sql", "settings.verify");
+      p.settings.verify_chunk_rows = r.Int(v, "chunk_rows", "settings.verify");
+      p.settings.verify_parallel = r.Int(v, "parallel", "settings.verify");
+    }
     if (const Json* rt = r.Field(*s, "retry", "settings")) {
       p.settings.retry_attempts = r.Int(*rt, "attempts", "settings.retry");
       p.settings.backoff_min_ms = r.Int(*rt, "backoff_min_ms", "settings.retry");
@@ -157,6 +174,13 @@ std::optional<RunPlan> ParseRunPlan(const Json& j, std::string* error) {
                      : kind == "hidden key" ? RunKeyKind::kHiddenKey
                                             : RunKeyKind::kPrimaryKey;
         t.key = r.Strings(*key, "columns", path + ".key");
+      }
+      if (tj.contains("unique_keys")) {
+        for (const auto& uk : tj["unique_keys"]) {
+          std::vector<std::string> cols;
+          for (const auto& c : uk) cols.push_back(c.get<std::string>());
+          t.unique_keys.push_back(std::move(cols));
+        }
       }
       t.hidden_key = r.Bool(tj, "hidden_key", path);
       t.where = r.Str(tj, "where", path);

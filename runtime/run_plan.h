@@ -40,6 +40,8 @@ struct RunTable {
   std::string target_schema, target_table;
   RunKeyKind key_kind = RunKeyKind::kPrimaryKey;
   std::vector<std::string> key;  // source column names
+  // The source's other unique keys over migrated columns (source names).
+  std::vector<std::vector<std::string>> unique_keys;
   bool hidden_key = false;
   std::string where;             // source-dialect row filter, "" for all rows
   std::optional<int64_t> row_estimate;
@@ -68,6 +70,19 @@ struct RunSettings {
   std::string reject_file;
   std::string zero_date = "fail";    // fail | null | reject
   std::string time_zone = "UTC";
+  // incremental
+  int64_t incremental_batch_rows = 2000;   // rows per target transaction (source transactions grouped)
+  int64_t incremental_parallel = 4;        // apply workers
+  std::string incremental_ddl = "apply";   // apply | pause | ignore
+  int64_t heartbeat_ms = 10000;
+  int64_t buffer_max_bytes = int64_t{8} << 30;      // the on-disk change log while the copy runs
+  int64_t retained_warn_bytes = int64_t{1} << 30;   // PostgreSQL slot retention warning
+  // verify
+  std::string verify_fix = "sql-file";     // sql-file | apply
+  std::string verify_fix_sql;              // "" : <state dir>/fix.sql
+  int64_t verify_chunk_rows = 10000;
+  int64_t verify_parallel = 2;
+  // retry
   int64_t retry_attempts = 8;
   int64_t backoff_min_ms = 200;
   int64_t backoff_max_ms = 30000;
