@@ -200,6 +200,7 @@ std::optional<RunPlan> ParseRunPlan(const Json& j, std::string* error) {
           t.columns.push_back(std::move(c));
         }
       }
+      if (tj.contains("dropped_columns")) t.dropped_columns = r.Strings(tj, "dropped_columns", path);
       p.tables.push_back(std::move(t));
     }
   }

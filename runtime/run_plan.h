@@ -46,6 +46,7 @@ struct RunTable {
   std::string where;             // source-dialect row filter, "" for all rows
   std::optional<int64_t> row_estimate;
   std::vector<RunColumn> columns;
+  std::vector<std::string> dropped_columns;  // source columns the plan leaves out
 
   std::string SourceName() const { return source_schema + "." + source_table; }
   std::string TargetName() const { return target_schema + "." + target_table; }
