@@ -7,6 +7,7 @@
 #include "runtime/endpoints.h"
 #include "runtime/executor.h"
 #include "runtime/full_copy.h"
+#include "runtime/incremental.h"
 #include "runtime/reporter.h"
 #include "runtime/schema_runner.h"
 #include "runtime/state_store.h"
@@ -54,7 +55,14 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
     runners[kind] = sql;
   }
   runners["precheck"] = MakePrecheckRunner(*endpoints);
-  runners["full.table"] = MakeFullCopyRunner(*endpoints, slots, rejects);
+  std::shared_ptr<IncrementalSync> sync;
+  if (plan.HasStep("incremental")) {
+    sync = std::make_shared<IncrementalSync>(plan, *endpoints, *store, rejects, nullptr);
+    runners["capture.start"] = MakeCaptureStartRunner(sync);
+    runners["incremental.catch-up"] = MakeSyncRunner(sync, true);
+    runners["incremental.stream"] = MakeSyncRunner(sync, false);
+  }
+  runners["full.table"] = MakeFullCopyRunner(*endpoints, slots, rejects, sync.get());
   runners["verify.table"] = MakeVerifyRunner(*endpoints, dir);
 
   // Stop requests: a signal, or `sluice stop` writing to the store (polled
@@ -89,7 +97,7 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
     reporter->Finish();
     std::cerr << "error: this Sluice cannot run these tasks of the plan yet:";
     for (const auto& k : unsupported) std::cerr << " " << k;
-    std::cerr << "\nhelp: the steps available today are schema, full and verify; remove the others from 'steps' "
+    std::cerr << "\nhelp: the steps available today are schema, full, incremental and verify; remove the others from 'steps' "
                  "(nothing has been changed)\n";
     return 1;
   }
@@ -106,8 +114,16 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
   if (rejects.count() > 0) std::cerr << "; " << rejects.count() << " rows rejected to " << rejects.path();
   std::cerr << "\n";
   if (result.stopped) {
+    // Stopping a sync that had caught up is how an incremental run ends
+    // until switchover: not an error.
+    bool only_sync_left = plan.HasStep("incremental");
+    for (const auto& t : store->AllTasks()) {
+      bool after_sync = t.kind == "incremental.stream" || t.kind.rfind("switchover.", 0) == 0 ||
+                        t.kind.rfind("reverse.", 0) == 0;
+      if (!after_sync && t.state != TaskState::kDone) only_sync_left = false;
+    }
     std::cerr << "apply: stopped; the checkpoint is kept: run 'sluice apply' again to resume\n";
-    return 1;
+    return only_sync_left ? 0 : 1;
   }
   if (!result.ok()) {
     std::cerr << "apply: fix the errors above and run 'sluice apply' again: finished work is not redone\n";

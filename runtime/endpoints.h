@@ -30,6 +30,10 @@ class Endpoints {
   std::unique_ptr<SqlConnection> Source() const;
   std::unique_ptr<SqlConnection> Target() const;
 
+  // The source's connection settings, password included (for the
+  // replication clients, which open their own connections).
+  ConnectionConfig SourceConfig() const { return Config(plan_.source, source_password_, false); }
+
   std::string Mask(std::string text) const;
 
  private:

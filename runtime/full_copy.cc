@@ -8,8 +8,10 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "runtime/incremental.h"
 #include "runtime/reporter.h"
 #include "runtime/row_io.h"
+#include "runtime/table_codec.h"
 #include "runtime/value_codec.h"
 
 namespace sluice {
@@ -48,87 +50,7 @@ namespace {
 
 std::string JsonText(const Json& j) { return j.dump(-1, ' ', false, Json::error_handler_t::replace); }
 
-struct CopyColumn {
-  std::string source;
-  std::string target;
-  ColumnCodec codec;
-  bool bit_target = false;  // MySQL BIT targets load through a variable
-};
-
-// Everything about one table's copy that does not change between chunks.
-struct CopySpec {
-  const RunTable* table = nullptr;
-  Dialect source = Dialect::kMySQL;
-  Dialect target = Dialect::kMySQL;
-  std::vector<CopyColumn> cols;
-  std::vector<size_t> key;  // indexes into cols
-  bool keyless = false;
-  std::string source_table_sql;
-  std::string target_table_sql;
-
-  std::string QuoteSource(const std::string& n) const {
-    return IsMySQLFamily(source) ? MySqlConnection::QuoteMySqlIdent(n) : PgConnection::QuotePgIdent(n);
-  }
-  std::string QuoteTarget(const std::string& n) const {
-    return IsMySQLFamily(target) ? MySqlConnection::QuoteMySqlIdent(n) : PgConnection::QuotePgIdent(n);
-  }
-};
-
-std::optional<NeutralType> ParseNeutral(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  std::string error;
-  return ParseNeutralType(text, &error);
-}
-
-CopySpec MakeSpec(const RunPlan& plan, const RunTable& t) {
-  CopySpec s;
-  s.table = &t;
-  s.source = plan.source.dialect;
-  s.target = plan.target.dialect;
-  auto tz = ParseFixedOffset(plan.settings.time_zone);
-  if (!tz) {
-    throw TaskError("full.time_zone '" + plan.settings.time_zone +
-                    "' is a zone name; the copy converts with fixed offsets only: write it as +HH:MM");
-  }
-  for (const auto& c : t.columns) {
-    if (c.generated) continue;  // computed by the target; never written
-    CopyColumn cc;
-    cc.source = c.source;
-    cc.target = c.target;
-    cc.codec.source = s.source;
-    cc.codec.target = s.target;
-    cc.codec.neutral = ParseNeutral(c.neutral);
-    cc.codec.target_type = c.target_type;
-    cc.codec.zero_date = plan.settings.zero_date;
-    cc.codec.tz_offset_minutes = *tz;
-    std::string tt = c.target_type;
-    for (auto& ch : tt) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-    cc.codec.target_has_tz = tt.find("with time zone") != std::string::npos || tt.rfind("timestamp", 0) == 0;
-    if (IsMySQLFamily(s.target) && tt.rfind("timestamp", 0) == 0) cc.codec.target_has_tz = true;
-    if (IsMySQLFamily(s.target) && tt.rfind("datetime", 0) == 0) cc.codec.target_has_tz = false;
-    cc.bit_target = IsMySQLFamily(s.target) && tt.rfind("bit", 0) == 0;
-    s.cols.push_back(std::move(cc));
-  }
-  if (t.key_kind == RunKeyKind::kHiddenKey || t.key.empty()) {
-    s.keyless = true;
-  } else {
-    for (const auto& k : t.key) {
-      bool found = false;
-      for (size_t i = 0; i < s.cols.size(); ++i) {
-        if (s.cols[i].source == k) {
-          s.key.push_back(i);
-          found = true;
-        }
-      }
-      if (!found) throw TaskError("key column '" + k + "' of " + t.SourceName() + " is not copied");
-    }
-  }
-  s.source_table_sql = s.QuoteSource(t.source_schema) + "." + s.QuoteSource(t.source_table);
-  s.target_table_sql = s.QuoteTarget(t.target_schema) + "." + s.QuoteTarget(t.target_table);
-  return s;
-}
-
-std::string SelectList(const CopySpec& s) {
+std::string SelectList(const TableCodec& s) {
   std::string out;
   for (size_t i = 0; i < s.cols.size(); ++i) {
     out += (i ? ", " : "") + s.cols[i].codec.SourceExpression(s.QuoteSource(s.cols[i].source));
@@ -137,20 +59,15 @@ std::string SelectList(const CopySpec& s) {
 }
 
 // A canonical key value as a literal of the source's SQL.
-std::string SourceLiteral(const CopySpec& s, SqlConnection& conn, const CopyColumn& c, const std::string& v) {
+std::string SourceLiteral(const TableCodec& s, SqlConnection& conn, const TableColumn& c, const std::string& v) {
   const auto& n = c.codec.neutral;
   if (n && (IsIntegerKind(n->kind) || n->kind == NeutralKind::kDecimal)) {
     bool plain = !v.empty();
     for (char ch : v) plain = plain && (std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.');
     if (plain) return v;
   }
-  if (n && (n->kind == NeutralKind::kBinary || n->kind == NeutralKind::kVarbinary || n->kind == NeutralKind::kBlob)) {
-    static const char* hex = "0123456789abcdef";
-    std::string h;
-    for (unsigned char ch : v) {
-      h += hex[ch >> 4];
-      h += hex[ch & 15];
-    }
+  if (c.binary) {
+    std::string h = HexDigits(v);
     return IsMySQLFamily(s.source) ? "X'" + h + "'" : "'\\x" + h + "'::bytea";
   }
   if (n && n->kind == NeutralKind::kTimestamp && n->with_tz && s.source == Dialect::kPostgreSQL) {
@@ -160,27 +77,13 @@ std::string SourceLiteral(const CopySpec& s, SqlConnection& conn, const CopyColu
 }
 
 // A canonical key value as a literal of the target's SQL.
-std::string TargetLiteral(SqlConnection& conn, const CopyColumn& c, const std::string& canonical) {
-  Converted t = FromCanonical(c.codec, canonical);
-  if (t.kind != Converted::Kind::kValue) return "NULL";
-  if (c.bit_target) return t.text;
-  const auto& n = c.codec.neutral;
-  if (n && IsIntegerKind(n->kind)) return t.text;
-  if (IsMySQLFamily(c.codec.target) && n &&
-      (n->kind == NeutralKind::kBinary || n->kind == NeutralKind::kVarbinary || n->kind == NeutralKind::kBlob)) {
-    static const char* hex = "0123456789abcdef";
-    std::string h;
-    for (unsigned char ch : t.text) {
-      h += hex[ch >> 4];
-      h += hex[ch & 15];
-    }
-    return "X'" + h + "'";
-  }
-  return conn.QuoteString(t.text);
+std::string TargetLiteral(SqlConnection& conn, const TableColumn& c, const std::string& canonical) {
+  std::string reason;
+  return CanonicalTargetLiteral(conn, c, canonical, &reason).value_or("NULL");
 }
 
 // "(k1, k2) > (a, b) AND (k1, k2) <= (c, d)" for a chunk; "" for all rows.
-std::string RangePredicate(const CopySpec& s, const std::vector<std::string>& names, const ChunkRecord& chunk,
+std::string RangePredicate(const TableCodec& s, const std::vector<std::string>& names, const ChunkRecord& chunk,
                            const std::function<std::string(size_t, const std::string&)>& literal) {
   if (s.keyless) return "";
   auto tuple = [&](const std::vector<std::string>& parts) {
@@ -203,8 +106,8 @@ std::string RangePredicate(const CopySpec& s, const std::vector<std::string>& na
 
 class FullCopyRunner : public TaskRunner {
  public:
-  FullCopyRunner(const Endpoints& e, CopySlots& slots, RejectSink& rejects)
-      : endpoints_(e), slots_(slots), rejects_(rejects) {}
+  FullCopyRunner(const Endpoints& e, CopySlots& slots, RejectSink& rejects, CopyConsistency* consistency)
+      : endpoints_(e), slots_(slots), rejects_(rejects), consistency_(consistency) {}
 
   Dialect ErrorDialect(const TaskContext& ctx) const override {
     // Both sides are involved; the classifier tables agree on connection
@@ -215,7 +118,7 @@ class FullCopyRunner : public TaskRunner {
   void Run(TaskContext& ctx) override {
     const RunTable* table = ctx.plan.FindTableByTarget(ctx.task.object);
     if (table == nullptr) throw TaskError("plan.json has no table " + ctx.task.object);
-    CopySpec spec = MakeSpec(ctx.plan, *table);
+    TableCodec spec = MakeTableCodec(ctx.plan, *table);
     std::vector<ChunkRecord> chunks = ctx.store.GetChunks(ctx.task.id);
     if (chunks.empty()) {
       chunks = PlanChunks(ctx, spec);
@@ -285,7 +188,7 @@ class FullCopyRunner : public TaskRunner {
 
  private:
   // Chunk boundaries from the key distribution.
-  std::vector<ChunkRecord> PlanChunks(TaskContext& ctx, const CopySpec& s) {
+  std::vector<ChunkRecord> PlanChunks(TaskContext& ctx, const TableCodec& s) {
     std::vector<ChunkRecord> out;
     int64_t chunk_rows = std::max<int64_t>(1, ctx.plan.settings.full_chunk_rows);
     auto add = [&](std::string lo, std::string hi) {
@@ -301,7 +204,7 @@ class FullCopyRunner : public TaskRunner {
     }
     auto src = endpoints_.Source();
     std::string where = s.table->where.empty() ? "" : " WHERE (" + s.table->where + ")";
-    const CopyColumn& k0 = s.cols[s.key[0]];
+    const TableColumn& k0 = s.cols[s.key[0]];
     if (s.key.size() == 1 && k0.codec.neutral && IsIntegerKind(k0.codec.neutral->kind)) {
       std::string kq = s.QuoteSource(k0.source);
       QueryResult r = src->Query("SELECT MIN(" + kq + "), MAX(" + kq + "), COUNT(*) FROM " + s.source_table_sql + where);
@@ -322,7 +225,7 @@ class FullCopyRunner : public TaskRunner {
     // Any other key: every chunk_rows-th key of an ordered scan of the key.
     std::string cols, order;
     for (size_t i = 0; i < s.key.size(); ++i) {
-      const CopyColumn& c = s.cols[s.key[i]];
+      const TableColumn& c = s.cols[s.key[i]];
       cols += (i ? ", " : "") + c.codec.SourceExpression(s.QuoteSource(c.source));
       order += (i ? ", " : "") + s.QuoteSource(c.source);
     }
@@ -357,7 +260,7 @@ class FullCopyRunner : public TaskRunner {
   }
 
   // Copies one chunk in one target transaction. Returns rows and bytes written.
-  std::pair<int64_t, int64_t> CopyChunk(TaskContext& ctx, const CopySpec& s, const ChunkRecord& chunk, bool redo,
+  std::pair<int64_t, int64_t> CopyChunk(TaskContext& ctx, const TableCodec& s, const ChunkRecord& chunk, bool redo,
                                         SqlConnection& src, SqlConnection& tgt) {
     std::vector<std::string> src_key_names, tgt_key_names;
     for (size_t i : s.key) {
@@ -376,6 +279,17 @@ class FullCopyRunner : public TaskRunner {
     std::string select = "SELECT " + SelectList(s) + " FROM " + s.source_table_sql + where;
 
     bool mysql_target = IsMySQLFamily(s.target);
+    // Incremental plans: the read runs in the transaction the sync says
+    // (a snapshot); a keyless table records the log position it matches.
+    std::optional<std::string> read_position;
+    struct EndRead {
+      CopyConsistency* c;
+      SqlConnection& src;
+      ~EndRead() {
+        if (c) c->EndRead(src);
+      }
+    } end_read{consistency_, src};
+    if (consistency_) read_position = consistency_->BeginRead(src, s.keyless);
     tgt.Exec(mysql_target ? "START TRANSACTION" : "BEGIN");
     try {
       if (redo) {
@@ -389,7 +303,11 @@ class FullCopyRunner : public TaskRunner {
         tgt.Exec("ROLLBACK");
         tgt.Exec(mysql_target ? "START TRANSACTION" : "BEGIN");
         if (redo) tgt.Exec("DELETE FROM " + s.target_table_sql + (tgt_pred.empty() ? "" : " WHERE " + tgt_pred));
-        result = RowByRow(ctx, s, select, src, tgt);
+        result = RowByRow(ctx, s, select, tgt, &read_position);
+      }
+      if (consistency_ && s.keyless) {
+        if (!read_position) throw TaskError("no consistent snapshot position for keyless table " + s.table->SourceName());
+        consistency_->RecordKeylessCopy(s.table->TargetName(), *read_position);
       }
       tgt.Exec("COMMIT");
       return *result;
@@ -402,12 +320,12 @@ class FullCopyRunner : public TaskRunner {
     }
   }
 
-  std::unique_ptr<RowReader> Read(const CopySpec& s, const std::string& select, SqlConnection& src) {
+  std::unique_ptr<RowReader> Read(const TableCodec& s, const std::string& select, SqlConnection& src) {
     if (IsMySQLFamily(s.source)) return ReadMySqlRows(static_cast<MySqlConnection&>(src), select);
     return ReadPgRows(static_cast<PgConnection&>(src), select);
   }
 
-  std::string KeyJson(const CopySpec& s, const std::vector<std::optional<std::string_view>>& row) {
+  std::string KeyJson(const TableCodec& s, const std::vector<std::optional<std::string_view>>& row) {
     Json k = Json::array();
     for (size_t i : s.key) k.push_back(row[i] ? std::string(*row[i]) : std::string("NULL"));
     return JsonText(k);
@@ -420,7 +338,7 @@ class FullCopyRunner : public TaskRunner {
 
   // A value the copy cannot write: reject it or stop, as the plan says.
   // Returns false when the row is rejected (skipped).
-  void BadRow(TaskContext& ctx, const CopySpec& s, const std::vector<std::optional<std::string_view>>& row,
+  void BadRow(TaskContext& ctx, const TableCodec& s, const std::vector<std::optional<std::string_view>>& row,
               const std::string& column, const std::string& reason, bool zero_date) {
     const std::string& policy = zero_date ? ctx.plan.settings.zero_date : ctx.plan.settings.on_bad_row;
     std::string where = s.table->SourceName() + (s.keyless ? "" : " key " + KeyJson(s, row));
@@ -434,7 +352,7 @@ class FullCopyRunner : public TaskRunner {
   }
 
   // Converts one source row into target texts; false when the row was rejected.
-  bool ConvertRow(TaskContext& ctx, const CopySpec& s, const std::vector<std::optional<std::string_view>>& row,
+  bool ConvertRow(TaskContext& ctx, const TableCodec& s, const std::vector<std::optional<std::string_view>>& row,
                   std::vector<std::optional<std::string>>& out) {
     out.resize(s.cols.size());
     for (size_t i = 0; i < s.cols.size(); ++i) {
@@ -457,7 +375,7 @@ class FullCopyRunner : public TaskRunner {
 
   // The fast path. nullopt when the target raised warnings or loaded fewer
   // rows than sent (the caller redoes the chunk row by row).
-  std::optional<std::pair<int64_t, int64_t>> BulkLoad(TaskContext& ctx, const CopySpec& s, const std::string& select,
+  std::optional<std::pair<int64_t, int64_t>> BulkLoad(TaskContext& ctx, const TableCodec& s, const std::string& select,
                                                       SqlConnection& src, SqlConnection& tgt) {
     auto reader = Read(s, select, src);
     std::vector<std::optional<std::string_view>> row;
@@ -506,12 +424,20 @@ class FullCopyRunner : public TaskRunner {
   }
 
   // The careful path: one INSERT per row, each row's refusal handled alone.
-  std::pair<int64_t, int64_t> RowByRow(TaskContext& ctx, const CopySpec& s, const std::string& select,
-                                       SqlConnection& src, SqlConnection& tgt) {
-    // A second source connection: the first may still be mid-stream.
+  std::pair<int64_t, int64_t> RowByRow(TaskContext& ctx, const TableCodec& s, const std::string& select,
+                                       SqlConnection& tgt, std::optional<std::string>* read_position) {
+    // A second source connection: the first may still be mid-stream. In an
+    // incremental plan it reads in a snapshot of its own.
     auto src2 = endpoints_.Source();
+    struct EndRead {
+      CopyConsistency* c;
+      SqlConnection& src;
+      ~EndRead() {
+        if (c) c->EndRead(src);
+      }
+    } end_read{consistency_, *src2};
+    if (consistency_) *read_position = consistency_->BeginRead(*src2, s.keyless);
     auto reader = Read(s, select, *src2);
-    (void)src;
     std::string cols;
     for (size_t i = 0; i < s.cols.size(); ++i) cols += (i ? ", " : "") + s.QuoteTarget(s.cols[i].target);
     std::string prefix = "INSERT INTO " + s.target_table_sql + " (" + cols + ") VALUES (";
@@ -524,22 +450,7 @@ class FullCopyRunner : public TaskRunner {
       std::string sql = prefix;
       for (size_t i = 0; i < values.size(); ++i) {
         if (i) sql += ", ";
-        if (!values[i]) sql += "NULL";
-        else if (s.cols[i].bit_target) sql += *values[i];
-        else if (!pg && s.cols[i].codec.neutral &&
-                 (s.cols[i].codec.neutral->kind == NeutralKind::kBinary ||
-                  s.cols[i].codec.neutral->kind == NeutralKind::kVarbinary ||
-                  s.cols[i].codec.neutral->kind == NeutralKind::kBlob)) {
-          static const char* hex = "0123456789abcdef";
-          std::string h;
-          for (unsigned char ch : *values[i]) {
-            h += hex[ch >> 4];
-            h += hex[ch & 15];
-          }
-          sql += "X'" + h + "'";
-        } else {
-          sql += tgt.QuoteString(*values[i]);
-        }
+        sql += values[i] ? TargetTextLiteral(tgt, s.cols[i], *values[i]) : std::string("NULL");
       }
       sql += ")";
       if (pg) tgt.Exec("SAVEPOINT sluice_row");
@@ -568,7 +479,7 @@ class FullCopyRunner : public TaskRunner {
 
   // After the last chunk: PostgreSQL identity sequences continue after the
   // copied values (MySQL AUTO_INCREMENT does that by itself).
-  void FinishTable(const CopySpec& s) {
+  void FinishTable(const TableCodec& s) {
     if (s.target != Dialect::kPostgreSQL) return;
     auto tgt = endpoints_.TargetPg();
     std::string regclass = tgt->QuoteString(s.target_table_sql);
@@ -585,6 +496,7 @@ class FullCopyRunner : public TaskRunner {
   const Endpoints& endpoints_;
   CopySlots& slots_;
   RejectSink& rejects_;
+  CopyConsistency* consistency_;  // incremental plans: snapshot reads
 };
 
 }  // namespace
@@ -608,8 +520,9 @@ std::vector<std::string> IntegerChunkBounds(const std::string& min_key, const st
   return out;
 }
 
-std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects) {
-  return std::make_shared<FullCopyRunner>(endpoints, slots, rejects);
+std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects,
+                                               CopyConsistency* consistency) {
+  return std::make_shared<FullCopyRunner>(endpoints, slots, rejects, consistency);
 }
 
 }  // namespace sluice

@@ -60,6 +60,10 @@ class RejectSink {
 std::vector<std::string> IntegerChunkBounds(const std::string& min_key, const std::string& max_key, int64_t count,
                                             int64_t chunk_rows);
 
-std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects);
+class CopyConsistency;  // runtime/incremental.h
+
+// `consistency`: set in plans with an incremental step (reads in snapshots).
+std::shared_ptr<TaskRunner> MakeFullCopyRunner(const Endpoints& endpoints, CopySlots& slots, RejectSink& rejects,
+                                               CopyConsistency* consistency = nullptr);
 
 }  // namespace sluice

@@ -1,5 +1,9 @@
 #include "runtime/schema_runner.h"
 
+#include "dialects/mysql/binlog_precheck.h"
+#include "dialects/postgresql/pg_replication_precheck.h"
+#include "runtime/incremental.h"
+
 #include "runtime/reporter.h"
 
 namespace sluice {
@@ -69,6 +73,7 @@ class PrecheckRunner : public TaskRunner {
                            "run SET GLOBAL local_infile = 1 on the target");
       }
     }
+    if (ctx.plan.HasStep("incremental")) CheckCapture(ctx, *src, problems);
     if (!problems.empty()) {
       std::string msg = "precheck found " + std::to_string(problems.size()) + " problem(s):";
       for (const auto& p : problems) msg += "\n  - " + p;
@@ -79,6 +84,36 @@ class PrecheckRunner : public TaskRunner {
   }
 
  private:
+  // What change capture needs, checked before any data moves.
+  void CheckCapture(TaskContext& ctx, SqlConnection& src, std::vector<std::string>& problems) {
+    for (const auto& t : ctx.plan.tables) {
+      if (!t.where.empty()) {
+        problems.push_back("table " + t.SourceName() + " has a row filter (where), which incremental sync cannot "
+                           "apply to changes yet; remove the filter or the incremental step");
+      }
+    }
+    if (IsMySQLFamily(ctx.plan.source.dialect)) {
+      binlog::BinlogPrecheckOptions o;
+      o.server_id = CaptureServerId(ctx.plan);
+      for (const auto& p : binlog::CheckBinlogSource(src, o)) {
+        if (p.severity == binlog::BinlogProblem::Severity::kNote) {
+          ctx.reporter.Note("precheck: " + p.what);
+        } else {
+          problems.push_back(p.what + (p.fix.empty() ? "" : "; fix: " + p.fix));
+        }
+      }
+      return;
+    }
+    std::vector<PgTableName> tables;
+    for (const auto& t : ctx.plan.tables) tables.push_back({t.source_schema, t.source_table});
+    PgCapturePrecheckOptions o;
+    o.slots_needed = 1;
+    o.wal_senders_needed = 2;  // the stream, and a resumed copy's snapshot slot
+    for (const auto& p : PrecheckLogicalCapture(src, tables, o)) {
+      problems.push_back((p.object.empty() ? "" : p.object + ": ") + p.what + (p.fix.empty() ? "" : "; fix: " + p.fix));
+    }
+  }
+
   static std::string DialectName(Dialect d) { return sluice::DialectName(d); }
   const Endpoints& endpoints_;
 };

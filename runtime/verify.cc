@@ -5,15 +5,22 @@
 //    ordered key scan). Ranges are used only when both engines order the key
 //    alike (numbers and times always; strings only on the same engine family
 //    with the same column type); otherwise the table is one chunk.
-// 2. Per chunk, both sides are streamed at once (two connections) into maps
+// 2. In the databases, when every column has a canonical SQL text on both
+//    sides (verify_canonical.h: same dialect and type, or kinds both engines
+//    print alike): each side returns the chunk's row count and the SHA-256
+//    of its rows' length-prefixed encodings in key order, both sides at once.
+//    Equal digests: the chunk is equal and no row leaves the servers.
+//    Otherwise (or for tables with a column that has no such text) the chunk
+//    is streamed:
+// 3. Per chunk, both sides are streamed at once (two connections) into maps
 //    canonical key -> (row hash, raw row). Equal hashes are equal rows; a key
 //    on one side only is missing or extra; unequal hashes are compared column
 //    by column (floats within the tolerance), which also clears the rare
 //    float pair that rounds apart but is within the tolerance.
-// 3. Re-check: the differing keys are re-read on both sides (WHERE key IN
+// 4. Re-check: the differing keys are re-read on both sides (WHERE key IN
 //    ...) after the caller's catch-up callback and delay; what is equal now
 //    was lag. What persists is reported and corrected.
-// 4. Correction: DELETE extra rows, UPDATE differing columns, INSERT missing
+// 5. Correction: DELETE extra rows, UPDATE differing columns, INSERT missing
 //    rows, values converted by the same codecs as the full copy. Applying
 //    runs them in batches of one transaction each, then re-reads those keys.
 //
@@ -23,6 +30,7 @@
 #include "runtime/verify.h"
 
 #include <fnmatch.h>
+#include <mysql.h>
 
 #include <algorithm>
 #include <chrono>
@@ -79,6 +87,7 @@ struct VCol {
   bool bit_target = false;
   bool binary = false;
   bool integer = false;
+  bool same_type = false;  // same dialect and column type on both sides
 };
 
 struct Spec {
@@ -149,6 +158,7 @@ Spec MakeSpec(const RunPlan& plan, const RunTable& t, const FloatTolerance& tol)
     v.bit_target = IsMySQLFamily(s.td) && tt.rfind("bit", 0) == 0;
     v.binary = IsBinaryKind(v.copy.neutral);
     v.integer = v.copy.neutral && IsIntegerKind(v.copy.neutral->kind);
+    v.same_type = s.sd == s.td && Lower(c.source_type) == Lower(c.target_type);
     v.sspec.codec = v.copy;
     v.sspec.tolerance = tol;
     v.tspec = v.sspec;
@@ -354,6 +364,71 @@ bool KeyLess(const Spec& s, const std::string& a, const std::string& b) {
   return x.size() < y.size();
 }
 
+// One side's catalog facts of a table's columns (by column name), for the
+// in-database digest; the second member is the primary key's columns.
+struct SideFacts {
+  std::map<std::string, SqlColumnFacts> columns;
+  std::vector<std::string> primary_key;
+  bool utf8 = true;  // PostgreSQL: the server encoding is UTF-8
+};
+
+SideFacts LoadFacts(Side& side, Dialect d, const std::string& schema, const std::string& table) {
+  SideFacts out;
+  SqlConnection& c = side.conn();
+  auto to_int = [](const std::optional<std::string>& v) { return v ? std::stoi(*v) : -1; };
+  if (IsMySQLFamily(d)) {
+    QueryResult r = c.Query(
+        "SELECT COLUMN_NAME, LOWER(DATA_TYPE), LOWER(COLUMN_TYPE), CHARACTER_SET_NAME, IS_NULLABLE, NUMERIC_SCALE, "
+        "DATETIME_PRECISION, COLUMN_KEY FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = " +
+        c.QuoteString(schema) + " AND TABLE_NAME = " + c.QuoteString(table) + " ORDER BY ORDINAL_POSITION");
+    for (const auto& row : r.rows) {
+      SqlColumnFacts f;
+      f.data_type = row[1].value_or("");
+      f.column_type = row[2].value_or("");
+      f.charset = row[3].value_or("");
+      f.nullable = row[4].value_or("YES") != "NO";
+      f.scale = f.data_type == "decimal" ? to_int(row[5]) : -1;
+      f.fsp = std::max(0, to_int(row[6]));
+      if (row[7].value_or("") == "PRI") out.primary_key.push_back(row[0].value_or(""));
+      out.columns[row[0].value_or("")] = f;
+    }
+    return out;
+  }
+  QueryResult r = c.Query(
+      "SELECT column_name, data_type, is_nullable, numeric_scale, current_setting('server_encoding') "
+      "FROM information_schema.columns WHERE table_schema = " +
+      c.QuoteString(schema) + " AND table_name = " + c.QuoteString(table));
+  for (const auto& row : r.rows) {
+    SqlColumnFacts f;
+    f.data_type = Lower(row[1].value_or(""));
+    f.nullable = row[2].value_or("YES") != "NO";
+    f.scale = f.data_type == "numeric" ? to_int(row[3]) : -1;
+    out.utf8 = out.utf8 && row[4].value_or("") == "UTF8";
+    out.columns[row[0].value_or("")] = f;
+  }
+  return out;
+}
+
+const SqlColumnFacts* FindFacts(const SideFacts& f, Dialect d, const std::string& name) {
+  auto it = f.columns.find(name);
+  if (it != f.columns.end()) return &it->second;
+  if (!IsMySQLFamily(d)) return nullptr;
+  for (const auto& [n, facts] : f.columns) {  // MySQL-family column names ignore case
+    if (Lower(n) == Lower(name)) return &facts;
+  }
+  return nullptr;
+}
+
+// GROUP_CONCAT's result is cut (with a warning) beyond this: a chunk that
+// large is streamed instead.
+constexpr int64_t kGroupConcatMaxBytes = int64_t{256} << 20;
+
+struct ChunkDigest {
+  int64_t rows = 0;
+  std::optional<std::string> sha256;
+  bool complete = true;  // false: the server cut or refused the aggregate
+};
+
 class TableVerifier {
  public:
   TableVerifier(const RunPlan& plan, const RunTable& table, const Endpoints& e, const VerifyRunOptions& o)
@@ -371,6 +446,7 @@ class TableVerifier {
     if (!spec_.ranged && !table_.key.empty()) {
       report_.notes.push_back("the key's order differs between the engines: compared in one chunk");
     }
+    PrepareDigests();
     CompareChunks(chunks);
     Recheck();
     Finish(fix_sql);
@@ -442,10 +518,13 @@ class TableVerifier {
     return out + (parts.size() > 1 ? ")" : "");
   }
 
-  std::string KeyColumns(bool target) const {
+  std::string KeyColumns(bool target, bool tuple = true) const {
     std::vector<std::string> names;
     for (size_t k : spec_.key) names.push_back(target ? spec_.QT(spec_.cols[k].target) : spec_.QS(spec_.cols[k].source));
-    return Tuple(names);
+    if (tuple) return Tuple(names);
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i) out += (i ? ", " : "") + names[i];
+    return out;
   }
 
   // "(k) > lo AND (k) <= hi" on one side.
@@ -471,6 +550,92 @@ class TableVerifier {
     if (!target && !SourceWhere().empty()) where += (where.empty() ? "" : " AND ") + SourceWhere();
     return "SELECT " + (target ? spec_.tgt_list : spec_.src_list) + " FROM " +
            (target ? spec_.tgt_table : spec_.src_table) + (where.empty() ? "" : " WHERE " + where);
+  }
+
+  // Decides whether chunks are compared in the databases, and builds each
+  // side's field list.
+  void PrepareDigests() {
+    if (!opt_.in_database || !spec_.ranged || spec_.keyless) return;
+    if (!SupportsSqlDigest(spec_.sd) || !SupportsSqlDigest(spec_.td)) return;
+    Side src = OpenSource(endpoints_), tgt = OpenTarget(endpoints_);
+    SideFacts sf = LoadFacts(src, spec_.sd, table_.source_schema, table_.source_table);
+    SideFacts tf = LoadFacts(tgt, spec_.td, table_.target_schema, table_.target_table);
+    if (!sf.utf8 || !tf.utf8) {
+      report_.notes.push_back("rows streamed: the PostgreSQL server encoding is not UTF-8");
+      return;
+    }
+    std::vector<std::string> sfields, tfields;
+    for (const VCol& c : spec_.cols) {
+      const SqlColumnFacts* a = FindFacts(sf, spec_.sd, c.source);
+      const SqlColumnFacts* b = FindFacts(tf, spec_.td, c.target);
+      if (!a || !b) return;  // the read itself will report the missing column
+      SqlFieldSide s{spec_.sd, spec_.QS(c.source), c.sspec.codec.SourceExpression(spec_.QS(c.source)), *a};
+      SqlFieldSide t{spec_.td, spec_.QT(c.target), c.tspec.codec.SourceExpression(spec_.QT(c.target)), *b};
+      std::string why;
+      auto field = CanonicalSqlField(c.copy.neutral, c.same_type, s, t, &why);
+      if (!field) {
+        report_.notes.push_back("rows streamed: column " + c.source + ": " + why);
+        return;
+      }
+      sfields.push_back(field->source);
+      tfields.push_back(field->target);
+    }
+    // Rows are concatenated in key order on both sides. A MySQL-family range
+    // scan of a one-column primary key already returns them so (a sort would
+    // cost more than the hash); should it not, the digests differ and the
+    // chunk is streamed: slower, never wrong.
+    auto order = [&](bool target, const SideFacts& f, Dialect d) {
+      if (IsMySQLFamily(d) && spec_.key.size() == 1 && f.primary_key.size() == 1) {
+        const VCol& k = spec_.cols[spec_.key[0]];
+        if (Lower(f.primary_key[0]) == Lower(target ? k.target : k.source)) return std::string();
+      }
+      return KeyColumns(target, false);
+    };
+    src_order_ = order(false, sf, spec_.sd);
+    tgt_order_ = order(true, tf, spec_.td);
+    src_fields_ = std::move(sfields);
+    tgt_fields_ = std::move(tfields);
+    in_database_ = true;
+  }
+
+  static void PrepareDigestSession(Side& side) {
+    if (side.my) side.my->Exec("SET SESSION group_concat_max_len = " + std::to_string(kGroupConcatMaxBytes));
+  }
+
+  ChunkDigest Digest(Side& side, bool target, const std::string& pred) const {
+    std::string where = pred;
+    if (!target && !SourceWhere().empty()) where += (where.empty() ? "" : " AND ") + SourceWhere();
+    Dialect d = target ? spec_.td : spec_.sd;
+    std::string sql = SqlChunkDigestQuery(d, target ? tgt_fields_ : src_fields_, target ? spec_.tgt_table : spec_.src_table,
+                                          where, target ? tgt_order_ : src_order_);
+    ChunkDigest out;
+    QueryResult r = side.conn().Query(sql);
+    // A MySQL-family warning here can only be GROUP_CONCAT cutting its result.
+    if (side.my && mysql_warning_count(side.my->handle()) > 0) out.complete = false;
+    if (r.rows.size() != 1 || r.rows[0].size() != 2 || !r.rows[0][0]) {
+      out.complete = false;
+      return out;
+    }
+    out.rows = std::stoll(*r.rows[0][0]);
+    out.sha256 = r.rows[0][1];
+    return out;
+  }
+
+  // Whether both sides' digests of a chunk are equal (then *rows is each
+  // side's row count). Both are computed at once.
+  bool DigestsEqual(Side& src, Side& tgt, const std::string& sp, const std::string& tp, int64_t* rows) {
+    auto target = std::async(std::launch::async, [&] { return Digest(tgt, true, tp); });
+    ChunkDigest a;
+    std::exception_ptr failure;
+    try {
+      a = Digest(src, false, sp);
+    } catch (...) {
+      failure = std::current_exception();
+    }
+    ChunkDigest b = target.get();
+    if (failure) std::rethrow_exception(failure);
+    *rows = a.rows;
+    return a.complete && b.complete && a.rows == b.rows && a.sha256 == b.sha256 && (a.rows == 0 || a.sha256);
   }
 
   // Both sides of one predicate pair, read at once.
@@ -513,6 +678,10 @@ class TableVerifier {
     auto worker = [&] {
       try {
         Side src = OpenSource(endpoints_), tgt = OpenTarget(endpoints_);
+        if (in_database_) {
+          PrepareDigestSession(src);
+          PrepareDigestSession(tgt);
+        }
         while (true) {
           size_t i = next++;
           if (i >= chunks.size()) return;
@@ -523,12 +692,25 @@ class TableVerifier {
           if (opt_.stop_requested && opt_.stop_requested()) throw TaskStopped();
           std::string sp = RangePredicate(chunks[i], false, src.conn());
           std::string tp = RangePredicate(chunks[i], true, tgt.conn());
+          if (in_database_) {
+            int64_t rows = 0;
+            if (DigestsEqual(src, tgt, sp, tp, &rows)) {
+              std::lock_guard<std::mutex> l(mu);
+              ++report_.chunks;
+              ++report_.chunks_equal_in_database;
+              report_.rows_checked += rows;
+              report_.rows_target += rows;
+              continue;
+            }
+          }
           RowMap s, t;
           int64_t ns = 0, nt = 0;
           ScanBoth(src, tgt, SelectSql(false, sp), SelectSql(true, tp), s, t, &ns, &nt);
           std::vector<Candidate> found;
           Classify(s, t, static_cast<int64_t>(i), found);
           std::lock_guard<std::mutex> l(mu);
+          ++report_.chunks;
+          ++report_.chunks_streamed;
           report_.rows_checked += ns;
           report_.rows_target += nt;
           for (auto& c : found) candidates_.push_back(std::move(c));
@@ -865,6 +1047,11 @@ class TableVerifier {
   Spec spec_;
   TableReport report_;
   std::vector<Candidate> candidates_;
+  // The in-database digest (PrepareDigests): per side, one field per column
+  // and the ORDER BY of the rows ("" = the scan's order).
+  bool in_database_ = false;
+  std::vector<std::string> src_fields_, tgt_fields_;
+  std::string src_order_, tgt_order_;
 };
 
 }  // namespace
@@ -1014,6 +1201,11 @@ OJson VerifyReportJson(const VerifyReport& r) {
     tj["extra"] = t.extra;
     tj["differing"] = t.differing;
     tj["resolved_by_recheck"] = t.resolved_by_recheck;
+    if (t.keyed) {
+      tj["chunks"] = {{"total", t.chunks},
+                      {"equal_in_database", t.chunks_equal_in_database},
+                      {"streamed", t.chunks_streamed}};
+    }
     if (!t.keyed) {
       tj["multiset_differs"] = t.multiset_differs;
       tj["source_hash"] = t.source_hash;
@@ -1051,29 +1243,27 @@ OJson VerifyReportJson(const VerifyReport& r) {
   return j;
 }
 
-bool ApplyVerifySettings(const OJson& plan_json, const std::string& state_dir, VerifyRunOptions* o, std::string* error) {
-  o->fix = FixMode::kSqlFile;
-  o->fix_sql = state_dir + "/fix.sql";
-  if (!plan_json.contains("settings") || !plan_json["settings"].contains("verify")) return true;
-  const OJson& v = plan_json["settings"]["verify"];
-  try {
-    if (v.contains("fix")) {
-      std::string f = v["fix"].get<std::string>();
-      if (f == "none") o->fix = FixMode::kNone;
-      else if (f == "sql-file") o->fix = FixMode::kSqlFile;
-      else if (f == "apply") o->fix = FixMode::kApply;
-      else {
-        *error = "settings.verify.fix: unknown value '" + f + "'";
-        return false;
-      }
-    }
-    if (v.contains("fix_sql") && !v["fix_sql"].get<std::string>().empty()) o->fix_sql = v["fix_sql"].get<std::string>();
-    if (v.contains("chunk_rows")) o->chunk_rows = v["chunk_rows"].get<int64_t>();
-    if (v.contains("parallel")) o->parallel = static_cast<int>(v["parallel"].get<int64_t>());
-  } catch (const std::exception& e) {
-    *error = std::string("settings.verify: ") + e.what();
+bool ApplyVerifySettings(const RunSettings& settings, const std::string& state_dir, VerifyRunOptions* o,
+                         std::string* error) {
+  const std::string& f = settings.verify_fix;
+  if (f == "none") o->fix = FixMode::kNone;
+  else if (f == "sql-file" || f.empty()) o->fix = FixMode::kSqlFile;
+  else if (f == "apply") o->fix = FixMode::kApply;
+  else {
+    *error = "settings.verify.fix: unknown value '" + f + "' (expected sql-file, apply or none)";
     return false;
   }
+  o->fix_sql = settings.verify_fix_sql.empty() ? state_dir + "/fix.sql" : settings.verify_fix_sql;
+  if (settings.verify_chunk_rows < 1) {
+    *error = "settings.verify.chunk_rows: " + std::to_string(settings.verify_chunk_rows) + " is not a positive number";
+    return false;
+  }
+  if (settings.verify_parallel < 1 || settings.verify_parallel > 64) {
+    *error = "settings.verify.parallel: " + std::to_string(settings.verify_parallel) + " is not in 1..64";
+    return false;
+  }
+  o->chunk_rows = settings.verify_chunk_rows;
+  o->parallel = static_cast<int>(settings.verify_parallel);
   return true;
 }
 
@@ -1089,19 +1279,21 @@ class VerifyRunner : public TaskRunner {
     const RunTable* table = ctx.plan.FindTableByTarget(ctx.task.object);
     if (table == nullptr) throw TaskError("plan.json has no table " + ctx.task.object);
     VerifyRunOptions o;
-    o.fix = FixMode::kSqlFile;
-    o.fix_sql = state_dir_ + "/fix.sql";
+    std::string error;
+    if (!ApplyVerifySettings(ctx.plan.settings, state_dir_, &o, &error)) throw TaskError(error);
     o.stop_requested = ctx.stop_requested;
     std::string fix;
     TableReport r = VerifyTable(ctx.plan, *table, endpoints_, o, &fix);
     if (!r.error.empty()) throw TaskError(r.error);
     VerifyReport one;
     one.tables.push_back(r);
-    if (!fix.empty()) {
+    if (!fix.empty() && o.fix != FixMode::kNone) {
       std::lock_guard<std::mutex> l(mu_);
       std::ofstream out(o.fix_sql, std::ios::binary | (wrote_ ? std::ios::app : std::ios::trunc));
       if (!wrote_) out << FixFileHeader(ctx.plan.target.dialect);
       out << fix;
+      out.close();
+      if (!out) throw TaskError("cannot write the correction SQL to " + o.fix_sql);
       wrote_ = true;
       one.fix_sql_path = o.fix_sql;
     }
@@ -1110,7 +1302,8 @@ class VerifyRunner : public TaskRunner {
     if (r.differs() && !r.fixed) {
       throw TaskError(r.target + " differs from " + r.source + ": " + std::to_string(r.missing) + " missing, " +
                       std::to_string(r.extra) + " extra, " + std::to_string(r.differing) + " differing" +
-                      (r.keyed ? "" : " (multiset)") + (fix.empty() ? "" : "; correction SQL in " + o.fix_sql));
+                      (r.keyed ? "" : " (multiset)") +
+                      (one.fix_sql_path.empty() ? "" : "; correction SQL in " + one.fix_sql_path));
     }
   }
 

@@ -51,6 +51,10 @@ struct VerifyRunOptions {
   int64_t fix_batch_rows = 500;   // statements per transaction when applying
   FloatTolerance tolerance;
   RecheckPolicy recheck;
+  // Compare chunks by digests computed in the databases when every column has
+  // a canonical SQL text on both sides (verify_canonical.h); chunks whose
+  // digests differ are streamed. false: stream every chunk.
+  bool in_database = true;
   std::vector<std::string> tables;  // globs on the target (or source) name; empty: all
   size_t max_rows_reported = 1000;  // per table and kind; counts stay exact
   size_t max_value_chars = 60;      // longer values are shortened in reports
@@ -79,6 +83,10 @@ struct TableReport {
   int64_t rows_target = 0;     // target rows seen
   int64_t missing = 0, extra = 0, differing = 0;
   int64_t resolved_by_recheck = 0;  // differences seen once, gone when re-read
+  // Keyed tables: chunks compared, those whose in-database digests were
+  // equal (no row shipped), and those streamed row by row (no digest for the
+  // table's columns, or digests that differed).
+  int64_t chunks = 0, chunks_equal_in_database = 0, chunks_streamed = 0;
   bool multiset_differs = false;    // keyless tables
   std::string source_hash, target_hash;  // keyless: the multiset hashes
   std::vector<RowDiff> rows;        // the first max_rows_reported of each kind, in key order
@@ -121,13 +129,17 @@ std::string RenderVerifyText(const VerifyReport& report);
 nlohmann::ordered_json VerifyReportJson(const VerifyReport& report);
 
 // The plan's settings.verify (fix, fix_sql, chunk_rows, parallel) applied to
-// options; `state_dir` gives the default fix file. Unknown values are errors.
-bool ApplyVerifySettings(const nlohmann::ordered_json& plan_json, const std::string& state_dir,
-                         VerifyRunOptions* options, std::string* error);
+// options: fix "sql-file" (default) writes `fix_sql`, or <state dir>/fix.sql
+// when it is empty; "apply" also applies it; "none" reports only. Unknown
+// values and non-positive sizes are errors. `sluice verify`'s flags are
+// applied after this, so they override the plan.
+bool ApplyVerifySettings(const RunSettings& settings, const std::string& state_dir, VerifyRunOptions* options,
+                         std::string* error);
 
 // The runner of task kind "verify.table" for `apply`: the plan's verify
-// settings with their defaults (fix SQL to <state dir>/fix.sql); a table that
-// still differs fails its task (so switchover waits), naming the fix file.
+// settings as ApplyVerifySettings reads them; a table that still differs
+// (after the correction, with fix: apply) fails its task (so switchover
+// waits), naming the fix file.
 std::shared_ptr<TaskRunner> MakeVerifyRunner(const Endpoints& endpoints, const std::string& state_dir);
 
 }  // namespace sluice

@@ -235,4 +235,233 @@ bool VerifyValuesEqual(const VerifyValueSpec& ss, const std::optional<std::strin
   return VerifyCanonical(ss, *a) == VerifyCanonical(ts, *b);
 }
 
+namespace {
+
+enum class SqlCategory { kInt, kBool, kDecimal, kFloat, kString, kBinary, kDate, kTime, kDatetime, kTimestampTz, kOther };
+
+SqlCategory CategoryOf(Dialect d, const SqlColumnFacts& f) {
+  const std::string& t = f.data_type;
+  if (IsMySQLFamily(d)) {
+    if (t == "tinyint" || t == "smallint" || t == "mediumint" || t == "int" || t == "integer" || t == "bigint") {
+      return SqlCategory::kInt;
+    }
+    if (t == "decimal" || t == "numeric") return SqlCategory::kDecimal;
+    if (t == "float" || t == "double") return SqlCategory::kFloat;
+    if (t == "char" || t == "varchar" || t == "tinytext" || t == "text" || t == "mediumtext" || t == "longtext" ||
+        t == "enum" || t == "set") {
+      return f.charset == "binary" ? SqlCategory::kBinary : SqlCategory::kString;
+    }
+    if (t == "binary" || t == "varbinary" || t == "tinyblob" || t == "blob" || t == "mediumblob" || t == "longblob" ||
+        t == "bit") {
+      return SqlCategory::kBinary;
+    }
+    if (t == "date") return SqlCategory::kDate;
+    if (t == "time") return SqlCategory::kTime;
+    if (t == "datetime") return SqlCategory::kDatetime;
+    if (t == "timestamp") return SqlCategory::kTimestampTz;
+    return SqlCategory::kOther;
+  }
+  if (t == "smallint" || t == "integer" || t == "bigint") return SqlCategory::kInt;
+  if (t == "boolean") return SqlCategory::kBool;
+  if (t == "numeric") return SqlCategory::kDecimal;
+  if (t == "real" || t == "double precision") return SqlCategory::kFloat;
+  if (t == "character" || t == "character varying" || t == "text") return SqlCategory::kString;
+  if (t == "bytea") return SqlCategory::kBinary;
+  if (t == "date") return SqlCategory::kDate;
+  if (t == "time without time zone") return SqlCategory::kTime;
+  if (t == "timestamp without time zone") return SqlCategory::kDatetime;
+  if (t == "timestamp with time zone") return SqlCategory::kTimestampTz;
+  return SqlCategory::kOther;
+}
+
+bool Utf8Charset(const std::string& cs) { return cs == "utf8mb4" || cs == "utf8mb3" || cs == "utf8" || cs == "ascii"; }
+
+enum class Form { kPlain, kLengthPrefixed };
+
+// A value expression of one side and the field form it goes in.
+struct SideValue {
+  std::string expr;
+  Form form = Form::kLengthPrefixed;
+};
+
+std::string Wrap(const SqlFieldSide& side, const SideValue& v) {
+  const std::string& e = v.expr;
+  if (IsMySQLFamily(side.dialect)) {
+    // GROUP_CONCAT skips a row with any NULL argument: nullable columns are
+    // folded into one never-NULL argument.
+    if (v.form == Form::kPlain) {
+      return side.facts.nullable ? "IFNULL(CONCAT(" + e + ", ','), 'N')" : e + ", ','";
+    }
+    return side.facts.nullable ? "IFNULL(CONCAT(LENGTH(" + e + "), ':', " + e + "), 'N')"
+                               : "LENGTH(" + e + "), ':', " + e;
+  }
+  if (v.form == Form::kPlain) return "coalesce((" + e + ") || ',', 'N')";
+  return "coalesce(octet_length(" + e + ")::text || ':' || (" + e + "), 'N')";
+}
+
+// MySQL-family strings as the bytes of their UTF-8 text (or of the column's
+// own charset, when both sides share it and only equality of bytes matters).
+std::string MyStringBytes(const std::string& e, const std::string& charset, bool keep_charset) {
+  if (keep_charset || Utf8Charset(charset)) return "CAST(" + e + " AS BINARY)";
+  return "CAST(CONVERT(" + e + " USING utf8mb4) AS BINARY)";
+}
+
+// MySQL-family time texts print exactly fsp fraction digits; PostgreSQL
+// drops trailing zeros (and the point). Both become the latter.
+std::string MyTrimFraction(const std::string& e, int fsp) {
+  if (fsp <= 0) return e;
+  return "TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM " + e + "))";
+}
+
+// The engine's own text, used when both sides have the same dialect and type.
+std::optional<SideValue> RawValue(const SqlFieldSide& side, SqlCategory cat, bool same_charset) {
+  const std::string& e = side.read_expression;
+  if (IsMySQLFamily(side.dialect)) {
+    switch (cat) {
+      case SqlCategory::kInt:
+      case SqlCategory::kDate:
+      case SqlCategory::kTime:
+      case SqlCategory::kDatetime:
+      case SqlCategory::kTimestampTz:
+        return SideValue{e, Form::kPlain};
+      case SqlCategory::kDecimal:
+      case SqlCategory::kFloat:  // printed shortest-exact (FLOAT widened by read_expression)
+        return SideValue{e, Form::kLengthPrefixed};
+      case SqlCategory::kString:
+        return SideValue{MyStringBytes(e, side.facts.charset, same_charset), Form::kLengthPrefixed};
+      case SqlCategory::kBinary:
+        return SideValue{"HEX(" + e + ")", Form::kLengthPrefixed};
+      default:
+        return std::nullopt;  // spatial, INET6, UUID, ...: no text both sides are known to print alike
+    }
+  }
+  switch (cat) {
+    case SqlCategory::kInt:
+    case SqlCategory::kDate:
+    case SqlCategory::kTime:
+    case SqlCategory::kDatetime:
+    case SqlCategory::kTimestampTz:
+      return SideValue{"(" + e + ")::text", Form::kPlain};
+    case SqlCategory::kBool:
+      return SideValue{"CASE WHEN " + e + " THEN '1' ELSE '0' END", Form::kPlain};
+    case SqlCategory::kBinary:
+      return SideValue{"upper(encode(" + e + ", 'hex'))", Form::kLengthPrefixed};
+    default:
+      // Text output is deterministic for every PostgreSQL type (the session
+      // settings are fixed by the connection): json, arrays, uuid, floats...
+      return SideValue{"(" + e + ")::text", Form::kLengthPrefixed};
+  }
+}
+
+std::optional<SideValue> CrossValue(const SqlFieldSide& side, SqlCategory cat, const NeutralType& n) {
+  const std::string& q = side.column;
+  bool my = IsMySQLFamily(side.dialect);
+  auto text = [&](const std::string& e) { return my ? e : "(" + e + ")::text"; };
+  switch (cat) {
+    case SqlCategory::kInt:
+      if (!my) return SideValue{text(q), Form::kPlain};
+      // ZEROFILL prints leading zeros; arithmetic drops them (and keeps unsigned).
+      return SideValue{side.facts.column_type.find("zerofill") != std::string::npos ? "(" + q + " + 0)" : q,
+                       Form::kPlain};
+    case SqlCategory::kBool:
+      return SideValue{"CASE WHEN " + q + " THEN '1' ELSE '0' END", Form::kPlain};
+    case SqlCategory::kDecimal:
+      return SideValue{text(q), Form::kLengthPrefixed};
+    case SqlCategory::kString: {
+      std::string e = my ? MyStringBytes(q, side.facts.charset, false) : q + "::text";
+      if (n.kind == NeutralKind::kChar) e = my ? "TRIM(TRAILING ' ' FROM " + e + ")" : "rtrim(" + e + ", ' ')";
+      return SideValue{e, Form::kLengthPrefixed};
+    }
+    case SqlCategory::kBinary:
+      return SideValue{my ? "HEX(" + q + ")" : "upper(encode(" + q + ", 'hex'))", Form::kLengthPrefixed};
+    case SqlCategory::kDate:
+      return SideValue{text(q), Form::kPlain};
+    case SqlCategory::kTime:
+    case SqlCategory::kDatetime:
+    case SqlCategory::kTimestampTz:
+      return SideValue{my ? MyTrimFraction(q, side.facts.fsp) : text(q), Form::kPlain};
+    default:
+      return std::nullopt;
+  }
+}
+
+// Whether a cross-engine (or cross-type) pair of categories has one
+// canonical SQL text for values of the neutral kind `n`.
+bool CrossCompatible(const NeutralType& n, Dialect sd, SqlCategory s, const SqlColumnFacts& sf, Dialect td,
+                     SqlCategory t, const SqlColumnFacts& tf) {
+  auto both = [&](SqlCategory c) { return s == c && t == c; };
+  if (IsIntegerKind(n.kind)) return both(SqlCategory::kInt);
+  switch (n.kind) {
+    case NeutralKind::kBool:
+      return (s == SqlCategory::kInt || s == SqlCategory::kBool) && (t == SqlCategory::kInt || t == SqlCategory::kBool);
+    case NeutralKind::kDecimal:
+      // Equal scales print equal values alike (no exponent, no insignificant
+      // zeros beyond the scale); unbounded numeric does not.
+      return both(SqlCategory::kDecimal) && sf.scale >= 0 && sf.scale == tf.scale;
+    case NeutralKind::kChar:
+    case NeutralKind::kVarchar:
+    case NeutralKind::kText:
+    case NeutralKind::kEnum:
+    case NeutralKind::kSet:
+      return both(SqlCategory::kString);
+    case NeutralKind::kBinary:
+    case NeutralKind::kVarbinary:
+    case NeutralKind::kBlob:
+      return both(SqlCategory::kBinary) && sf.data_type != "bit" && tf.data_type != "bit";
+    case NeutralKind::kDate:
+      return both(SqlCategory::kDate);
+    case NeutralKind::kTime:
+      return !n.with_tz && both(SqlCategory::kTime);
+    case NeutralKind::kTimestamp:
+      if (!n.with_tz) return both(SqlCategory::kDatetime);
+      // MySQL-family TIMESTAMPs print in the session zone, UTC on both sides.
+      return IsMySQLFamily(sd) && IsMySQLFamily(td) && both(SqlCategory::kTimestampTz);
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+bool SupportsSqlDigest(Dialect d) {
+  return d == Dialect::kMySQL || d == Dialect::kMariaDB || d == Dialect::kPostgreSQL;
+}
+
+std::optional<SqlField> CanonicalSqlField(const std::optional<NeutralType>& neutral, bool same_type,
+                                          const SqlFieldSide& source, const SqlFieldSide& target, std::string* why) {
+  if (!SupportsSqlDigest(source.dialect) || !SupportsSqlDigest(target.dialect)) {
+    *why = "no in-database digest on this engine";
+    return std::nullopt;
+  }
+  SqlCategory sc = CategoryOf(source.dialect, source.facts), tc = CategoryOf(target.dialect, target.facts);
+  std::optional<SideValue> sv, tv;
+  if (same_type && source.dialect == target.dialect && sc == tc) {
+    bool same_charset = source.facts.charset == target.facts.charset;
+    sv = RawValue(source, sc, same_charset);
+    tv = RawValue(target, tc, same_charset);
+  } else if (neutral && CrossCompatible(*neutral, source.dialect, sc, source.facts, target.dialect, tc, target.facts)) {
+    sv = CrossValue(source, sc, *neutral);
+    tv = CrossValue(target, tc, *neutral);
+  }
+  if (!sv || !tv || sv->form != tv->form) {
+    *why = source.facts.data_type + " -> " + target.facts.data_type + " has no canonical text in both SQL dialects";
+    return std::nullopt;
+  }
+  return SqlField{Wrap(source, *sv), Wrap(target, *tv)};
+}
+
+std::string SqlChunkDigestQuery(Dialect d, const std::vector<std::string>& fields, const std::string& table,
+                                const std::string& where, const std::string& order_by) {
+  std::string w = where.empty() ? "" : " WHERE " + where;
+  std::string list;
+  if (IsMySQLFamily(d)) {
+    for (size_t i = 0; i < fields.size(); ++i) list += (i ? ", " : "") + fields[i];
+    return "SELECT COUNT(*), SHA2(GROUP_CONCAT(" + list + (order_by.empty() ? "" : " ORDER BY " + order_by) +
+           " SEPARATOR ''), 256) FROM " + table + w;
+  }
+  for (size_t i = 0; i < fields.size(); ++i) list += (i ? " || " : "") + fields[i];
+  return "SELECT count(*), encode(sha256(convert_to(string_agg(" + list +
+         ", ''" + (order_by.empty() ? "" : " ORDER BY " + order_by) + "), 'UTF8')), 'hex') FROM " + table + w;
+}
+
 }  // namespace sluice

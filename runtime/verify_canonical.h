@@ -65,6 +65,63 @@ void AppendEncoded(std::string& out, const std::optional<std::string_view>& valu
 
 Hash128 HashBytes(std::string_view bytes);
 
+// --- The same canonical encoding computed inside the databases -------------
+//
+// A chunk whose every column has a canonical text both engines can print in
+// SQL is compared without shipping rows: each side returns its row count and
+// the SHA-256 of the concatenation, in key order, of its rows' canonical
+// encodings (SqlChunkDigestQuery). Each value is a self-delimiting field:
+//
+//   'N'                       NULL
+//   <text> ','                integers, booleans (0/1), dates, times, timestamps
+//                             (texts that are never empty and hold no ',' or 'N')
+//   <byte length> ':' <bytes> everything else (strings in UTF-8, decimals,
+//                             binary as upper-case hex, ...)
+//
+// so the bytes of a chunk determine its rows: ('a,b','c') and ('a','b,c'),
+// NULL, '' and 'NULL', values swapped between rows, all hash apart. Equal
+// digests mean equal chunks; a column whose texts could be equal for values
+// Sluice's own comparison calls different is never put in SQL (floats across
+// engines, time zones, JSON across engines, ...): its table is streamed.
+
+// What one side's catalog (information_schema.columns) says about a column.
+struct SqlColumnFacts {
+  std::string data_type;    // DATA_TYPE, lower case ("int", "varchar", "timestamp without time zone")
+  std::string column_type;  // MySQL-family COLUMN_TYPE ("int(5) unsigned zerofill"); "" on PostgreSQL
+  std::string charset;      // MySQL-family CHARACTER_SET_NAME; "" when none
+  bool nullable = true;
+  int scale = -1;           // NUMERIC_SCALE; -1 when the type has no fixed scale
+  int fsp = 0;              // MySQL-family DATETIME_PRECISION (fraction digits always printed)
+};
+
+struct SqlFieldSide {
+  Dialect dialect = Dialect::kMySQL;
+  std::string column;           // quoted identifier
+  std::string read_expression;  // what the streaming path selects (ColumnCodec::SourceExpression)
+  SqlColumnFacts facts;
+};
+
+// One column's field, as GROUP_CONCAT arguments (MySQL family) or a text
+// expression (PostgreSQL), for each side.
+struct SqlField {
+  std::string source, target;
+};
+
+// Whether the engines SqlChunkDigestQuery supports compute chunk digests.
+bool SupportsSqlDigest(Dialect d);
+
+// The canonical field of a column on both sides, or nullopt with *why (the
+// table is then streamed). `same_type`: same dialect and same column type on
+// both sides, where the engine's own text is canonical for equality.
+std::optional<SqlField> CanonicalSqlField(const std::optional<NeutralType>& neutral, bool same_type,
+                                          const SqlFieldSide& source, const SqlFieldSide& target, std::string* why);
+
+// SELECT <row count>, <lower-case hex SHA-256 of the chunk's fields, NULL when
+// empty> FROM table [WHERE where]. `order_by` lists the key columns; "" keeps
+// the scan order (a MySQL-family range scan of the primary key is in key order).
+std::string SqlChunkDigestQuery(Dialect d, const std::vector<std::string>& fields, const std::string& table,
+                                const std::string& where, const std::string& order_by);
+
 // Normalisers, exposed for tests.
 std::string NormaliseDecimal(std::string_view v);
 std::string NormaliseFraction(std::string_view v);  // time / timestamp: trailing fraction zeros

@@ -20,6 +20,7 @@ readonly PACKAGES=(
   antlr4 libantlr4-runtime-dev
   mariadb-server mariadb-client postgresql-15 postgresql-client-15 sysbench
   libxxhash-dev libzstd-dev
+  libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev  # /metrics (httplib is built with TLS, zlib, brotli)
   clang-14 libclang-rt-14-dev
   iproute2 procps util-linux  # ss, pgrep, runuser/setsid: used by scripts/test-servers.sh
 )

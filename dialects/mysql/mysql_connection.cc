@@ -133,6 +133,30 @@ uint64_t MySqlConnection::Exec(const std::string& sql) {
   return mysql_affected_rows(mysql_);
 }
 
+std::vector<uint64_t> MySqlConnection::ExecMulti(const std::string& sql) {
+  if (mysql_ == nullptr) throw DbException(DbError{0, "08003", "connection is closed"});
+  if (!multi_statements_) {
+    if (mysql_set_server_option(mysql_, MYSQL_OPTION_MULTI_STATEMENTS_ON) != 0) Throw("enabling multi-statements");
+    multi_statements_ = true;
+  }
+  std::vector<uint64_t> affected;
+  if (mysql_real_query(mysql_, sql.data(), sql.size()) != 0) Throw("statement 1 of a batch");
+  while (true) {
+    if (MYSQL_RES* res = mysql_store_result(mysql_)) {
+      mysql_free_result(res);
+      affected.push_back(0);
+    } else if (mysql_field_count(mysql_) != 0) {
+      Throw("fetching a batch result");
+    } else {
+      affected.push_back(mysql_affected_rows(mysql_));
+    }
+    int more = mysql_next_result(mysql_);
+    if (more == -1) break;
+    if (more > 0) Throw("statement " + std::to_string(affected.size() + 1) + " of a batch");
+  }
+  return affected;
+}
+
 std::string MySqlConnection::ServerVersion() {
   if (server_version_.empty()) {
     QueryResult r = Query("SELECT VERSION()");

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "catalog/sql_connection.h"
 
@@ -27,6 +28,10 @@ class MySqlConnection : public SqlConnection {
   // without one). Throws DbException.
   QueryResult Query(const std::string& sql) override;
   uint64_t Exec(const std::string& sql) override;
+  // Several statements separated by ';' in one round trip (change apply
+  // sends a whole batch this way); the affected rows of each. On an error the
+  // statements after the failing one are not run; the exception names it.
+  std::vector<uint64_t> ExecMulti(const std::string& sql);
   // SELECT VERSION(), e.g. "10.11.6-MariaDB-0+deb12u1-log" or "8.0.36".
   std::string ServerVersion() override;
   bool IsMariaDb();
@@ -43,6 +48,7 @@ class MySqlConnection : public SqlConnection {
 
  private:
   [[noreturn]] void Throw(const std::string& context) const;
+  bool multi_statements_ = false;
 
   st_mysql* mysql_ = nullptr;
   std::string server_version_;

@@ -1,0 +1,809 @@
+#include "runtime/change_apply.h"
+
+// How a phase is applied. The coordinator (the caller of Apply) walks the
+// transactions in order and gives each row to a worker (see the header for
+// the rules). Each worker turns its rows into SQL, coalescing runs of the
+// same table and kind into multi-row statements (REPLACE / INSERT ... ON
+// CONFLICT for idempotent upserts, INSERT for exact inserts, DELETE ... IN
+// for deletes, one UPDATE per exact update), appends its sluice_meta row,
+// and sends BEGIN ... COMMIT in as few round trips as the size allows. The
+// coordinator waits for every worker, then records the phase as complete.
+
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <set>
+#include <thread>
+#include <unordered_map>
+
+#include "dialects/mysql/mysql_connection.h"
+#include "dialects/postgresql/pg_connection.h"
+#include "runtime/change_feed.h"
+#include "runtime/executor.h"
+#include "runtime/table_codec.h"
+
+namespace sluice {
+
+namespace {
+
+constexpr size_t kMaxRoundTripBytes = size_t{4} << 20;  // well under max_allowed_packet
+
+int64_t NowMicros() {
+  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// One planned table as change apply sees it.
+struct TableState {
+  TableCodec codec;
+  std::string target_name;  // "schema.table" for messages and metrics
+  std::set<std::string> ignored;  // source columns never written (dropped, generated)
+  // Per column list of the row images: where each column lands (index into
+  // codec.cols, -1 to ignore). Used by the coordinator only.
+  std::map<std::vector<std::string>, std::shared_ptr<const std::vector<int>>> maps;
+  const std::vector<std::string>* last_columns = nullptr;
+  std::shared_ptr<const std::vector<int>> last_map;
+  std::atomic<int64_t> rows{0};
+};
+
+// One row's values as target literals, in codec column order.
+struct Image {
+  enum State : uint8_t { kAbsent, kLiteral, kUnchanged };
+  std::vector<std::string> lit;
+  std::vector<uint8_t> state;
+  bool Complete() const {
+    for (auto s : state) {
+      if (s != kLiteral) return false;
+    }
+    return true;
+  }
+};
+
+struct RowWork {
+  const RowChange* row = nullptr;
+  TableState* table = nullptr;
+  std::shared_ptr<const std::vector<int>> map;  // row.columns -> table columns
+  bool idempotent = false;
+};
+
+}  // namespace
+
+struct ChangeApplier::Impl {
+  Impl(const RunPlan& p, const Endpoints& e, RejectSink& r, int n) : plan(&p), endpoints(e), rejects(r), n_workers(n) {}
+
+  struct Worker {
+    int id = 0;
+    std::thread thread;
+    std::mutex mu;
+    std::condition_variable cv;
+    bool has_job = false;
+    bool finished = false;
+    bool quit = false;
+    std::vector<RowWork> job;
+    std::string end_position;
+    int64_t seq = 0;
+    int64_t commit_us = 0;
+    bool write_complete = false;
+    std::exception_ptr error;
+    std::unique_ptr<SqlConnection> conn;
+  };
+
+  const RunPlan* plan;
+  const Endpoints& endpoints;
+  RejectSink& rejects;
+  int n_workers;
+  bool mysql_target = true;
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<TableState>> tables;
+  std::vector<std::unique_ptr<Worker>> workers;
+  std::unique_ptr<SqlConnection> coord;
+  int64_t seq = 0;
+  ApplyStats stats;
+  std::vector<std::string> idempotent_until;
+  std::map<std::string, std::string> keyless_copied;
+  std::string keyless_applied;
+
+  // ---- tables ---------------------------------------------------------------
+
+  void BuildTables(const RunPlan& p) {
+    plan = &p;
+    mysql_target = IsMySQLFamily(p.target.dialect);
+    tables.clear();
+    for (const auto& t : p.tables) {
+      auto s = std::make_unique<TableState>();
+      s->codec = MakeTableCodec(p, t);
+      s->target_name = t.TargetName();
+      for (const auto& d : t.dropped_columns) s->ignored.insert(d);
+      for (const auto& c : t.columns) {
+        if (c.generated) s->ignored.insert(c.source);
+      }
+      tables[{t.source_schema, t.source_table}] = std::move(s);
+    }
+  }
+
+  TableState* Find(const RowChange& row) {
+    auto it = tables.find({row.schema, row.table});
+    return it == tables.end() ? nullptr : it->second.get();
+  }
+
+  // Where each column of a row image lands (cached per column list: every
+  // row of a table has the same list until its schema changes).
+  static std::shared_ptr<const std::vector<int>> Map(TableState& t, const std::vector<std::string>& columns) {
+    if (t.last_columns && *t.last_columns == columns) return t.last_map;
+    auto it = t.maps.find(columns);
+    if (it == t.maps.end()) {
+      std::vector<int> map;
+      for (const auto& name : columns) {
+        if (auto i = t.codec.FindSource(name)) {
+          map.push_back(static_cast<int>(*i));
+        } else if (t.ignored.count(name)) {
+          map.push_back(-1);
+        } else {
+          throw TaskError("a change to " + t.codec.table->SourceName() + " has column '" + name +
+                          "', which the plan does not know (a schema change the sync did not apply?). Nothing after "
+                          "it was applied; re-plan the table, or add the column on the target and to the plan, then "
+                          "run 'sluice apply' again");
+        }
+      }
+      it = t.maps.emplace(columns, std::make_shared<const std::vector<int>>(std::move(map))).first;
+    }
+    t.last_columns = &it->first;
+    t.last_map = it->second;
+    return it->second;
+  }
+
+  // ---- positions ------------------------------------------------------------
+
+  bool Idempotent(const std::string& position) const {
+    for (const auto& until : idempotent_until) {
+      if (!until.empty() && PositionReached(until, position)) return true;
+    }
+    return false;
+  }
+
+  bool KeylessAlreadyApplied(const TableState& t, const std::string& position) const {
+    auto it = keyless_copied.find(t.target_name);
+    if (it != keyless_copied.end() && PositionReached(it->second, position)) return true;
+    return !keyless_applied.empty() && PositionReached(keyless_applied, position);
+  }
+
+  std::string MetaTable() const {
+    return mysql_target ? std::string("`") + kMetaSchema + "`.`apply_position`"
+                        : std::string("\"") + kMetaSchema + "\".\"apply_position\"";
+  }
+
+  std::string MetaUpsert(SqlConnection& c, int worker, const std::string& position, int64_t s, int64_t commit_us) {
+    std::string values = "(" + c.QuoteString(plan->name) + ", " + std::to_string(worker) + ", " + c.QuoteString(position) +
+                         ", " + std::to_string(s) + ", " + std::to_string(commit_us) + ", " + std::to_string(NowMicros()) +
+                         ")";
+    std::string cols = "(plan, worker, position, seq, source_commit_us, applied_at_us)";
+    if (mysql_target) {
+      return "INSERT INTO " + MetaTable() + " " + cols + " VALUES " + values +
+             " ON DUPLICATE KEY UPDATE position = VALUES(position), seq = VALUES(seq), source_commit_us = "
+             "VALUES(source_commit_us), applied_at_us = VALUES(applied_at_us)";
+    }
+    return "INSERT INTO " + MetaTable() + " " + cols + " VALUES " + values +
+           " ON CONFLICT (plan, worker) DO UPDATE SET position = EXCLUDED.position, seq = EXCLUDED.seq, "
+           "source_commit_us = EXCLUDED.source_commit_us, applied_at_us = EXCLUDED.applied_at_us";
+  }
+
+  ApplyResume Prepare() {
+    if (!coord) coord = endpoints.Target();
+    if (mysql_target) {
+      coord->Exec(std::string("CREATE DATABASE IF NOT EXISTS `") + kMetaSchema + "`");
+      coord->Exec("CREATE TABLE IF NOT EXISTS " + MetaTable() +
+                  " (plan VARCHAR(191) NOT NULL, worker INT NOT NULL, position TEXT NOT NULL, seq BIGINT NOT NULL, "
+                  "source_commit_us BIGINT NOT NULL, applied_at_us BIGINT NOT NULL, PRIMARY KEY (plan, worker)) "
+                  "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
+    } else {
+      coord->Exec(std::string("CREATE SCHEMA IF NOT EXISTS \"") + kMetaSchema + "\"");
+      coord->Exec("CREATE TABLE IF NOT EXISTS " + MetaTable() +
+                  " (plan text NOT NULL, worker integer NOT NULL, position text NOT NULL, seq bigint NOT NULL, "
+                  "source_commit_us bigint NOT NULL, applied_at_us bigint NOT NULL, PRIMARY KEY (plan, worker))");
+    }
+    QueryResult r = coord->Query("SELECT worker, position, seq FROM " + MetaTable() +
+                                 " WHERE plan = " + coord->QuoteString(plan->name));
+    ApplyResume resume;
+    int64_t complete_seq = -1, max_seq = -1;
+    for (const auto& row : r.rows) {
+      int worker = std::stoi(row[0].value_or("0"));
+      std::string position = row[1].value_or("");
+      int64_t s = std::stoll(row[2].value_or("0"));
+      if (worker == -1) {
+        resume.resume_after = position;
+        complete_seq = s;
+      } else {
+        if (s > max_seq) {
+          max_seq = s;
+          resume.replay_until = position;
+        }
+        if (worker == 0) resume.keyless_applied = position;
+      }
+      resume.last_seq = std::max(resume.last_seq, s);
+    }
+    if (max_seq <= complete_seq) resume.replay_until = resume.resume_after;
+    seq = resume.last_seq;
+    return resume;
+  }
+
+  // ---- workers --------------------------------------------------------------
+
+  void StartWorkers() {
+    if (!workers.empty()) return;
+    for (int i = 0; i < n_workers; ++i) {
+      auto w = std::make_unique<Worker>();
+      w->id = i;
+      Worker* wp = w.get();
+      w->thread = std::thread([this, wp] { WorkerLoop(*wp); });
+      workers.push_back(std::move(w));
+    }
+  }
+
+  void StopWorkers() {
+    for (auto& w : workers) {
+      {
+        std::lock_guard<std::mutex> l(w->mu);
+        w->quit = true;
+      }
+      w->cv.notify_all();
+    }
+    for (auto& w : workers) {
+      if (w->thread.joinable()) w->thread.join();
+    }
+    workers.clear();
+  }
+
+  void WorkerLoop(Worker& w) {
+    while (true) {
+      {
+        std::unique_lock<std::mutex> l(w.mu);
+        w.cv.wait(l, [&] { return w.has_job || w.quit; });
+        if (w.quit) return;
+      }
+      std::exception_ptr error;
+      try {
+        RunJob(w);
+      } catch (...) {
+        error = std::current_exception();
+        w.conn.reset();  // its session state is unknown now
+      }
+      {
+        std::lock_guard<std::mutex> l(w.mu);
+        w.error = error;
+        w.has_job = false;
+        w.finished = true;
+      }
+      w.cv.notify_all();
+    }
+  }
+
+  void RunJob(Worker& w) {
+    if (!w.conn) w.conn = endpoints.Target();
+    SqlConnection& c = *w.conn;
+    std::vector<std::string> statements;
+    StatementBuilder builder{*this, c, statements};
+    for (const RowWork& r : w.job) builder.Add(r);
+    builder.Flush();
+    statements.push_back(MetaUpsert(c, w.id, w.end_position, w.seq, w.commit_us));
+    if (w.write_complete) statements.push_back(MetaUpsert(c, -1, w.end_position, w.seq, w.commit_us));
+    Execute(c, statements);
+    for (const RowWork& r : w.job) r.table->rows.fetch_add(1, std::memory_order_relaxed);
+  }
+
+  // BEGIN, the statements, COMMIT: in as few round trips as the size allows.
+  void Execute(SqlConnection& c, const std::vector<std::string>& statements) {
+    std::string batch = mysql_target ? "START TRANSACTION" : "BEGIN";
+    auto send = [&](std::string& sql) {
+      if (mysql_target) {
+        static_cast<MySqlConnection&>(c).ExecMulti(sql);
+      } else {
+        c.Exec(sql);
+      }
+      sql.clear();
+    };
+    try {
+      for (const auto& s : statements) {
+        if (!batch.empty() && batch.size() + s.size() > kMaxRoundTripBytes) send(batch);
+        if (!batch.empty()) batch += ";\n";
+        batch += s;
+      }
+      batch += batch.empty() ? "COMMIT" : ";\nCOMMIT";
+      send(batch);
+    } catch (...) {
+      try {
+        c.Exec("ROLLBACK");
+      } catch (...) {
+      }
+      throw;
+    }
+  }
+
+  // ---- statements -----------------------------------------------------------
+
+  struct StatementBuilder {
+    Impl& impl;
+    SqlConnection& c;
+    std::vector<std::string>& out;
+
+    // The run of rows being coalesced into one statement.
+    enum class RunKind { kNone, kUpsert, kInsert, kDelete };
+    RunKind kind = RunKind::kNone;
+    TableState* table = nullptr;
+    std::vector<std::string> values;  // "(...)" per row, or key tuples for deletes
+    std::set<std::string> keys_in_run;
+
+    void Flush() {
+      if (kind == RunKind::kNone || values.empty()) {
+        kind = RunKind::kNone;
+        return;
+      }
+      const TableCodec& tc = table->codec;
+      std::string list;
+      for (size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + values[i];
+      if (kind == RunKind::kDelete) {
+        out.push_back("DELETE FROM " + tc.target_table_sql + " WHERE " + KeyColumns(tc) + " IN (" + list + ")");
+      } else {
+        std::string cols;
+        for (size_t i = 0; i < tc.cols.size(); ++i) cols += (i ? ", " : "") + tc.QuoteTarget(tc.cols[i].target);
+        bool upsert = kind == RunKind::kUpsert;
+        if (impl.mysql_target) {
+          out.push_back(std::string(upsert ? "REPLACE" : "INSERT") + " INTO " + tc.target_table_sql + " (" + cols +
+                        ") VALUES " + list);
+        } else {
+          std::string sql = "INSERT INTO " + tc.target_table_sql + " (" + cols + ") VALUES " + list;
+          if (upsert) sql += PgOnConflict(tc);
+          out.push_back(std::move(sql));
+        }
+      }
+      values.clear();
+      keys_in_run.clear();
+      kind = RunKind::kNone;
+    }
+
+    static std::string KeyColumns(const TableCodec& tc) {
+      std::string out = tc.key.size() > 1 ? "(" : "";
+      for (size_t i = 0; i < tc.key.size(); ++i) out += (i ? ", " : "") + tc.QuoteTarget(tc.cols[tc.key[i]].target);
+      return out + (tc.key.size() > 1 ? ")" : "");
+    }
+
+    static std::string PgOnConflict(const TableCodec& tc) {
+      std::string keys, sets;
+      for (size_t i = 0; i < tc.key.size(); ++i) keys += (i ? ", " : "") + tc.QuoteTarget(tc.cols[tc.key[i]].target);
+      for (size_t i = 0; i < tc.cols.size(); ++i) {
+        if (std::find(tc.key.begin(), tc.key.end(), i) != tc.key.end()) continue;
+        std::string q = tc.QuoteTarget(tc.cols[i].target);
+        sets += (sets.empty() ? "" : ", ") + q + " = EXCLUDED." + q;
+      }
+      return " ON CONFLICT (" + keys + ")" + (sets.empty() ? " DO NOTHING" : " DO UPDATE SET " + sets);
+    }
+
+    void Append(RunKind k, TableState* t, std::string v, const std::string& key) {
+      // PostgreSQL refuses one upsert touching a key twice: a new statement.
+      if (k != kind || t != table || (!key.empty() && keys_in_run.count(key))) Flush();
+      kind = k;
+      table = t;
+      values.push_back(std::move(v));
+      if (!key.empty()) keys_in_run.insert(key);
+      if (values.size() >= 1000) Flush();
+    }
+
+    void Statement(std::string sql) {
+      Flush();
+      out.push_back(std::move(sql));
+    }
+
+    // The row's image as literals; false when a value cannot be represented
+    // and the plan says reject (the row is skipped, recorded).
+    bool Literals(const RowWork& r, const std::vector<CapturedValue>& image, Image& out_image) {
+      const TableCodec& tc = r.table->codec;
+      const auto& map = *r.map;
+      out_image.lit.assign(tc.cols.size(), std::string());
+      out_image.state.assign(tc.cols.size(), Image::kAbsent);
+      for (size_t i = 0; i < image.size() && i < map.size(); ++i) {
+        int ci = map[i];
+        if (ci < 0) continue;
+        const CapturedValue& v = image[i];
+        switch (v.kind) {
+          case CapturedValue::Kind::kNull:
+            out_image.lit[ci] = "NULL";
+            out_image.state[ci] = Image::kLiteral;
+            break;
+          case CapturedValue::Kind::kValue: {
+            std::string reason;
+            auto lit = CanonicalTargetLiteral(c, tc.cols[ci], v.text, &reason);
+            if (!lit) return BadValue(r, tc.cols[ci].source, reason);
+            out_image.lit[ci] = std::move(*lit);
+            out_image.state[ci] = Image::kLiteral;
+            break;
+          }
+          case CapturedValue::Kind::kUnchanged:
+            out_image.state[ci] = Image::kUnchanged;
+            break;
+          case CapturedValue::Kind::kMissing:
+            break;
+        }
+      }
+      return true;
+    }
+
+    bool BadValue(const RowWork& r, const std::string& column, const std::string& reason) {
+      const std::string& policy = impl.plan->settings.on_bad_row;
+      std::string what = r.table->codec.table->SourceName() + ", column " + column + ": " + reason;
+      if (policy == "reject") {
+        impl.rejects.Reject(r.table->codec.table->SourceName(), "", std::string(ChangeKindName(r.row->kind)) + " " +
+                                                                        column + ": " + reason, "");
+        impl.stats.rejected++;
+        return false;
+      }
+      throw TaskError("a captured " + std::string(ChangeKindName(r.row->kind)) + " of " + what +
+                      " (set full.on_bad_row: reject to record such changes in the reject file instead)");
+    }
+
+    // "(a, b)" of the key columns from an image; "" when a key value is absent.
+    std::string KeyTuple(const TableCodec& tc, const Image& img) {
+      std::string out = tc.key.size() > 1 ? "(" : "";
+      for (size_t i = 0; i < tc.key.size(); ++i) {
+        if (img.state[tc.key[i]] != Image::kLiteral) return "";
+        out += (i ? ", " : "") + img.lit[tc.key[i]];
+      }
+      return out + (tc.key.size() > 1 ? ")" : "");
+    }
+
+    std::string KeyWhere(const TableCodec& tc, const Image& img) {
+      std::string out;
+      for (size_t i = 0; i < tc.key.size(); ++i) {
+        out += (i ? " AND " : "") + tc.QuoteTarget(tc.cols[tc.key[i]].target) + " = " + img.lit[tc.key[i]];
+      }
+      return out;
+    }
+
+    // Keyless tables: the first row equal in every comparable column.
+    std::string MatchOne(const TableCodec& tc, const Image& img) {
+      std::string cond;
+      for (size_t i = 0; i < tc.cols.size(); ++i) {
+        if (img.state[i] != Image::kLiteral) continue;
+        const auto& n = tc.cols[i].codec.neutral;
+        // Floats and JSON do not compare reliably as literals; the other
+        // columns still pick an equal row.
+        if (n && (n->kind == NeutralKind::kFloat32 || n->kind == NeutralKind::kFloat64 || n->kind == NeutralKind::kJson)) {
+          continue;
+        }
+        std::string q = tc.QuoteTarget(tc.cols[i].target);
+        std::string cmp = impl.mysql_target ? q + " <=> " + img.lit[i] : q + " IS NOT DISTINCT FROM " + img.lit[i];
+        cond += (cond.empty() ? "" : " AND ") + cmp;
+      }
+      if (cond.empty()) cond = "1 = 1";
+      return cond;
+    }
+
+    std::string RowValues(const Image& img) {
+      std::string v = "(";
+      for (size_t i = 0; i < img.lit.size(); ++i) v += (i ? ", " : "") + img.lit[i];
+      return v + ")";
+    }
+
+    std::string SetList(const TableCodec& tc, const Image& img, bool include_key) {
+      std::string sets;
+      for (size_t i = 0; i < tc.cols.size(); ++i) {
+        if (img.state[i] != Image::kLiteral) continue;
+        bool is_key = std::find(tc.key.begin(), tc.key.end(), i) != tc.key.end();
+        if (is_key && !include_key) continue;
+        sets += (sets.empty() ? "" : ", ") + tc.QuoteTarget(tc.cols[i].target) + " = " + img.lit[i];
+      }
+      return sets;
+    }
+
+    void Add(const RowWork& r) {
+      const TableCodec& tc = r.table->codec;
+      const RowChange& row = *r.row;
+      if (row.kind == ChangeKind::kTruncate) {
+        // DELETE on MySQL-family targets: TRUNCATE would commit the batch.
+        Statement((impl.mysql_target ? "DELETE FROM " : "TRUNCATE ") + tc.target_table_sql);
+        return;
+      }
+      Image before, after;
+      if (!row.before.empty() && !Literals(r, row.before, before)) return;
+      if (!row.after.empty() && !Literals(r, row.after, after)) return;
+      if (tc.keyless) {
+        AddKeyless(r, before, after);
+        return;
+      }
+      const Image& old_image = row.before.empty() ? after : before;
+      std::string old_key = KeyTuple(tc, old_image);
+      std::string new_key = row.after.empty() ? "" : KeyTuple(tc, after);
+      switch (row.kind) {
+        case ChangeKind::kInsert:
+          if (new_key.empty()) throw TaskError("an insert into " + tc.table->SourceName() + " without its key values");
+          AddUpsert(r, after, new_key, r.idempotent ? RunKind::kUpsert : RunKind::kInsert);
+          return;
+        case ChangeKind::kDelete:
+          if (old_key.empty()) throw TaskError("a delete from " + tc.table->SourceName() + " without its key values");
+          Append(RunKind::kDelete, r.table, old_key, old_key);
+          return;
+        case ChangeKind::kUpdate: {
+          if (old_key.empty() || new_key.empty()) {
+            throw TaskError("an update of " + tc.table->SourceName() + " without its key values");
+          }
+          bool key_changed = old_key != new_key;
+          if (r.idempotent && after.Complete()) {
+            if (key_changed) Append(RunKind::kDelete, r.table, old_key, old_key);
+            AddUpsert(r, after, new_key, RunKind::kUpsert);
+            return;
+          }
+          // Exact, or values the source did not send (unchanged TOAST): an
+          // UPDATE by the old key keeps what it does not mention.
+          std::string sets = SetList(tc, after, key_changed);
+          if (sets.empty()) return;
+          Statement("UPDATE " + tc.target_table_sql + " SET " + sets + " WHERE " + KeyWhere(tc, old_image));
+          return;
+        }
+        case ChangeKind::kTruncate:
+          return;
+      }
+    }
+
+    void AddUpsert(const RowWork& r, const Image& after, const std::string& key, RunKind kind) {
+      const TableCodec& tc = r.table->codec;
+      if (!after.Complete()) {
+        throw TaskError("an insert into " + tc.table->SourceName() + " without every column's value");
+      }
+      if (kind == RunKind::kUpsert && !impl.mysql_target && !tc.unique_keys.empty()) {
+        // REPLACE semantics on PostgreSQL: rows holding one of this row's
+        // unique values under another key go first (a replay window only).
+        for (const auto& uk : tc.unique_keys) {
+          std::string cond;
+          bool has_null = false;
+          for (size_t i : uk) {
+            has_null = has_null || after.lit[i] == "NULL";
+            cond += (cond.empty() ? "" : " AND ") + tc.QuoteTarget(tc.cols[i].target) + " = " + after.lit[i];
+          }
+          if (has_null) continue;
+          Statement("DELETE FROM " + tc.target_table_sql + " WHERE " + cond + " AND NOT (" + KeyWhere(tc, after) + ")");
+        }
+      }
+      Append(kind, r.table, RowValues(after), key);
+    }
+
+    void AddKeyless(const RowWork& r, const Image& before, const Image& after) {
+      const TableCodec& tc = r.table->codec;
+      const RowChange& row = *r.row;
+      auto one = [&](const Image& img) {
+        if (impl.mysql_target) return " WHERE " + MatchOne(tc, img) + " LIMIT 1";
+        return " WHERE ctid = (SELECT ctid FROM " + tc.target_table_sql + " WHERE " + MatchOne(tc, img) + " LIMIT 1)";
+      };
+      switch (row.kind) {
+        case ChangeKind::kInsert:
+          if (!after.Complete()) throw TaskError("an insert into " + tc.table->SourceName() + " without every value");
+          Append(RunKind::kInsert, r.table, RowValues(after), "");
+          return;
+        case ChangeKind::kDelete:
+          Statement("DELETE FROM " + tc.target_table_sql + one(before));
+          return;
+        case ChangeKind::kUpdate: {
+          std::string sets = SetList(tc, after, true);
+          if (!sets.empty()) Statement("UPDATE " + tc.target_table_sql + " SET " + sets + one(before));
+          return;
+        }
+        case ChangeKind::kTruncate:
+          return;
+      }
+    }
+  };
+
+  // ---- phases ---------------------------------------------------------------
+
+  // Tokens: a row's key (before and after) and unique values, per table.
+  static void Tokens(const RowWork& r, std::vector<size_t>& out) {
+    out.clear();
+    const TableCodec& tc = r.table->codec;
+    std::hash<std::string> h;
+    if (tc.keyless || r.row->kind == ChangeKind::kTruncate) {
+      out.push_back(h(tc.target_table_sql));
+      return;
+    }
+    auto add_image = [&](const std::vector<CapturedValue>& image) {
+      if (image.empty()) return;
+      const auto& map = *r.map;
+      auto value_of = [&](size_t col) -> const CapturedValue* {
+        for (size_t i = 0; i < map.size() && i < image.size(); ++i) {
+          if (map[i] == static_cast<int>(col)) return &image[i];
+        }
+        return nullptr;
+      };
+      auto token = [&](const std::vector<size_t>& cols, char tag) -> std::optional<size_t> {
+        std::string s = tc.target_table_sql;
+        s += tag;
+        for (size_t c : cols) {
+          const CapturedValue* v = value_of(c);
+          if (v == nullptr || v->kind != CapturedValue::Kind::kValue) return std::nullopt;
+          s += '\0';
+          s += v->text;
+        }
+        return h(s);
+      };
+      if (auto k = token(tc.key, 'k')) out.push_back(*k);
+      for (size_t u = 0; u < tc.unique_keys.size(); ++u) {
+        if (auto t = token(tc.unique_keys[u], static_cast<char>('u' + u))) out.push_back(*t);
+      }
+    };
+    add_image(r.row->before);
+    add_image(r.row->after);
+    if (out.empty()) out.push_back(h(tc.target_table_sql));
+  }
+
+  // Transactions without planned rows only move the position. Recording it
+  // costs a target transaction, which itself lands in the source's log when
+  // source and target share a server: so it is recorded at most once a
+  // second (replaying such transactions after a crash does nothing).
+  int64_t last_meta_us = 0;
+  bool PositionOnly(const std::vector<CapturedTransaction>& txns) {
+    for (const auto& t : txns) {
+      for (const auto& row : t.rows) {
+        if (Find(row) != nullptr) return false;
+      }
+    }
+    return true;
+  }
+
+  void Apply(const std::vector<CapturedTransaction>& txns, bool force_record) {
+    StartWorkers();
+    if (!txns.empty() && PositionOnly(txns)) {
+      stats.transactions += static_cast<int64_t>(txns.size());
+      if (!force_record && NowMicros() - last_meta_us < 1000000) return;
+      std::vector<std::vector<RowWork>> none(workers.size());
+      RunPhase(none, txns.back().position, txns.back().commit_time_us);
+      return;
+    }
+    std::vector<std::vector<RowWork>> jobs(workers.size());
+    std::unordered_map<size_t, int> owner;  // token -> worker in this phase
+    std::string phase_end;
+    int64_t phase_commit_us = 0;
+    int64_t phase_txns = 0;
+    std::vector<size_t> tokens;
+    std::vector<RowWork> txn_rows;
+
+    auto run_phase = [&] {
+      if (phase_end.empty()) return;
+      RunPhase(jobs, phase_end, phase_commit_us);
+      stats.transactions += phase_txns;
+      for (auto& j : jobs) j.clear();
+      owner.clear();
+      phase_end.clear();
+      phase_txns = 0;
+    };
+
+    for (const CapturedTransaction& t : txns) {
+      bool idempotent = Idempotent(t.position);
+      txn_rows.clear();
+      for (const RowChange& row : t.rows) {
+        TableState* ts = Find(row);
+        if (ts == nullptr) continue;  // not a planned table
+        if (ts->codec.keyless && KeylessAlreadyApplied(*ts, t.position)) continue;
+        txn_rows.push_back(RowWork{&row, ts, Map(*ts, row.columns), idempotent});
+      }
+      // Place the transaction's rows; if a row's tokens are already held by
+      // two workers, or the transaction truncates, close the phase first.
+      auto place = [&](bool dry, std::vector<int>& chosen) -> bool {
+        std::unordered_map<size_t, int> local;
+        chosen.clear();
+        for (const RowWork& r : txn_rows) {
+          Tokens(r, tokens);
+          int w = -1;
+          for (size_t tok : tokens) {
+            int held = -1;
+            if (auto it = owner.find(tok); it != owner.end()) held = it->second;
+            if (auto it = local.find(tok); it != local.end()) held = it->second;
+            if (held < 0) continue;
+            if (w >= 0 && w != held) return false;
+            w = held;
+          }
+          if (w < 0) {
+            w = r.table->codec.keyless || r.row->kind == ChangeKind::kTruncate
+                    ? 0
+                    : static_cast<int>(tokens.front() % workers.size());
+          }
+          if ((r.table->codec.keyless || r.row->kind == ChangeKind::kTruncate) && w != 0) return false;
+          for (size_t tok : tokens) local[tok] = w;
+          chosen.push_back(w);
+        }
+        if (!dry) {
+          for (auto& [tok, w] : local) owner[tok] = w;
+        }
+        return true;
+      };
+      std::vector<int> chosen;
+      bool truncates = std::any_of(txn_rows.begin(), txn_rows.end(),
+                                   [](const RowWork& r) { return r.row->kind == ChangeKind::kTruncate; });
+      if (truncates) run_phase();
+      if (!place(true, chosen)) {
+        run_phase();
+        if (!place(true, chosen)) {
+          // Conflicts within the transaction itself: one worker takes it all.
+          chosen.assign(txn_rows.size(), 0);
+        }
+      }
+      for (size_t i = 0; i < txn_rows.size(); ++i) {
+        Tokens(txn_rows[i], tokens);
+        for (size_t tok : tokens) owner[tok] = chosen[i];
+        jobs[chosen[i]].push_back(txn_rows[i]);
+      }
+      phase_end = t.position;
+      phase_commit_us = std::max(phase_commit_us, t.commit_time_us);
+      ++phase_txns;
+      if (truncates) run_phase();
+    }
+    run_phase();
+  }
+
+  // Every worker with rows commits its part; the last position goes to
+  // sluice_meta with each part and, once all are in, as the complete row.
+  void RunPhase(std::vector<std::vector<RowWork>>& jobs, const std::string& end, int64_t commit_us) {
+    ++seq;
+    std::vector<Worker*> busy;
+    for (size_t i = 0; i < workers.size(); ++i) {
+      if (!jobs[i].empty()) busy.push_back(workers[i].get());
+    }
+    bool single = busy.size() <= 1;
+    if (busy.empty()) busy.push_back(workers[0].get());  // only positions moved: worker 0 records them
+    for (Worker* w : busy) {
+      std::lock_guard<std::mutex> l(w->mu);
+      w->job = std::move(jobs[w->id]);
+      w->end_position = end;
+      w->seq = seq;
+      w->commit_us = commit_us;
+      w->write_complete = single;
+      w->error = nullptr;
+      w->finished = false;
+      w->has_job = true;
+      w->cv.notify_all();
+    }
+    std::exception_ptr error;
+    for (Worker* w : busy) {
+      std::unique_lock<std::mutex> l(w->mu);
+      w->cv.wait(l, [&] { return w->finished; });
+      if (w->error && !error) error = w->error;
+      stats.rows += static_cast<int64_t>(w->job.size());
+      w->job.clear();
+    }
+    if (error) std::rethrow_exception(error);
+    last_meta_us = NowMicros();
+    if (!single) {
+      if (!coord) coord = endpoints.Target();
+      coord->Exec(MetaUpsert(*coord, -1, end, seq, commit_us));
+    }
+    stats.target_transactions += static_cast<int64_t>(busy.size());
+    if (commit_us > 0) stats.last_commit_us = commit_us;
+  }
+};
+
+ChangeApplier::ChangeApplier(const RunPlan& plan, const Endpoints& endpoints, RejectSink& rejects, int workers)
+    : impl_(std::make_unique<Impl>(plan, endpoints, rejects, std::max(1, workers))) {
+  impl_->BuildTables(plan);
+}
+
+ChangeApplier::~ChangeApplier() { impl_->StopWorkers(); }
+
+ApplyResume ChangeApplier::Prepare() { return impl_->Prepare(); }
+
+void ChangeApplier::SetIdempotentUntil(const std::string& position) { impl_->idempotent_until.push_back(position); }
+
+void ChangeApplier::SetKeylessCopied(const std::string& target_table, const std::string& position) {
+  impl_->keyless_copied[target_table] = position;
+}
+
+void ChangeApplier::SetKeylessApplied(const std::string& position) { impl_->keyless_applied = position; }
+
+void ChangeApplier::Apply(const std::vector<CapturedTransaction>& txns, bool force_record) {
+  impl_->Apply(txns, force_record);
+}
+
+void ChangeApplier::ResetTables(const RunPlan& plan) { impl_->BuildTables(plan); }
+
+const ApplyStats& ChangeApplier::stats() const { return impl_->stats; }
+
+std::map<std::string, int64_t> ChangeApplier::RowsByTable() const {
+  std::map<std::string, int64_t> out;
+  for (const auto& [k, t] : impl_->tables) out[t->target_name] = t->rows.load();
+  return out;
+}
+
+}  // namespace sluice

@@ -1,0 +1,218 @@
+#include "runtime/metrics.h"
+
+#include <arpa/inet.h>
+#include <doctest/doctest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <limits>
+#include <thread>
+
+namespace sluice {
+namespace {
+
+int ConnectLocal(int port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  REQUIRE(fd >= 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
+  return fd;
+}
+
+// A plain HTTP/1.1 GET with Connection: close; returns the whole response.
+std::string HttpGet(int port, const std::string& path) {
+  int fd = ConnectLocal(port);
+  std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  std::string response;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    response.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return response;
+}
+
+std::string Body(const std::string& response) {
+  auto at = response.find("\r\n\r\n");
+  return at == std::string::npos ? "" : response.substr(at + 4);
+}
+
+size_t ThreadCount() {
+  size_t n = 0;
+  for ([[maybe_unused]] const auto& e : std::filesystem::directory_iterator("/proc/self/task")) ++n;
+  return n;
+}
+
+TEST_CASE("the registry renders the Prometheus text format") {
+  MetricsRegistry r;
+  // Registered out of order, labels given out of order: the text is sorted.
+  r.GetCounter("sluice_apply_rows_total", "Rows applied on the target.", {{"table", "shop.orders"}}).Add(1500);
+  r.GetCounter("sluice_apply_rows_total", "ignored: help is kept from the first call",
+               {{"table", "shop.customers"}})
+      .Add(2);
+  r.GetGauge("sluice_lag_seconds", "Seconds between the source commit and its apply.").Set(0.25);
+  r.GetCounter("sluice_errors_total", "Errors.\nBy task, with a backslash \\ in the help.",
+               {{"task", "full.chunk:a\"b\\c\nd"}, {"kind", "retry"}})
+      .Add();
+  r.GetGauge("sluice_bytes_per_second", "").Set(std::numeric_limits<double>::infinity());
+  r.GetCounter("sluice_apply_rows_total", "", {{"table", "shop.orders"}}).Add(0.5);
+
+  CHECK(r.Render() ==
+        "# HELP sluice_apply_rows_total Rows applied on the target.\n"
+        "# TYPE sluice_apply_rows_total counter\n"
+        "sluice_apply_rows_total{table=\"shop.customers\"} 2\n"
+        "sluice_apply_rows_total{table=\"shop.orders\"} 1500.5\n"
+        "# TYPE sluice_bytes_per_second gauge\n"
+        "sluice_bytes_per_second +Inf\n"
+        "# HELP sluice_errors_total Errors.\\nBy task, with a backslash \\\\ in the help.\n"
+        "# TYPE sluice_errors_total counter\n"
+        "sluice_errors_total{kind=\"retry\",task=\"full.chunk:a\\\"b\\\\c\\nd\"} 1\n"
+        "# HELP sluice_lag_seconds Seconds between the source commit and its apply.\n"
+        "# TYPE sluice_lag_seconds gauge\n"
+        "sluice_lag_seconds 0.25\n");
+  CHECK(MetricsRegistry().Render() == "");
+}
+
+TEST_CASE("the same name and labels give the same series") {
+  MetricsRegistry r;
+  Counter& a = r.GetCounter("c_total", "", {{"x", "1"}, {"y", "2"}});
+  Counter& b = r.GetCounter("c_total", "", {{"y", "2"}, {"x", "1"}});
+  CHECK(&a == &b);
+  CHECK(&r.GetCounter("c_total", "", {{"x", "2"}}) != &a);
+  Gauge& g = r.GetGauge("g", "");
+  g.Set(5);
+  g.Add(-7.5);
+  CHECK(r.GetGauge("g", "").Value() == -2.5);
+}
+
+TEST_CASE("invalid names and type clashes are refused") {
+  MetricsRegistry r;
+  r.GetCounter("sluice_rows_total", "");
+  CHECK_THROWS_WITH_AS(r.GetGauge("sluice_rows_total", ""), "metric sluice_rows_total is already registered as a counter",
+                       std::invalid_argument);
+  CHECK_THROWS_AS(r.GetCounter("9lives", ""), std::invalid_argument);
+  CHECK_THROWS_AS(r.GetCounter("has-dash", ""), std::invalid_argument);
+  CHECK_THROWS_AS(r.GetCounter("", ""), std::invalid_argument);
+  CHECK_NOTHROW(r.GetCounter("ns:sub_total", ""));
+  CHECK_THROWS_AS(r.GetCounter("ok", "", {{"a:b", "x"}}), std::invalid_argument);
+  CHECK_THROWS_AS(r.GetCounter("ok", "", {{"__reserved", "x"}}), std::invalid_argument);
+  CHECK_THROWS_WITH_AS(r.GetCounter("ok", "", {{"a", "x"}, {"a", "y"}}), "metric ok: label 'a' given twice",
+                       std::invalid_argument);
+}
+
+TEST_CASE("values format as Prometheus reads them") {
+  CHECK(FormatMetricValue(0) == "0");
+  CHECK(FormatMetricValue(-0.0) == "0");
+  CHECK(FormatMetricValue(42) == "42");
+  CHECK(FormatMetricValue(-3) == "-3");
+  CHECK(FormatMetricValue(0.1) == "0.1");
+  CHECK(FormatMetricValue(1e300) == "1e+300");
+  CHECK(FormatMetricValue(1e17) == "1e+17");
+  CHECK(FormatMetricValue(1.5e-9) == "1.5e-09");
+  CHECK(FormatMetricValue(std::numeric_limits<double>::infinity()) == "+Inf");
+  CHECK(FormatMetricValue(-std::numeric_limits<double>::infinity()) == "-Inf");
+  CHECK(FormatMetricValue(std::nan("")) == "NaN");
+  CHECK(EscapeLabelValue("a\\b\"c\nd") == "a\\\\b\\\"c\\nd");
+}
+
+TEST_CASE("counters add exactly under concurrent updates") {
+  MetricsRegistry r;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&r, t] {
+      Counter& c = r.GetCounter("sluice_rows_total", "", {{"table", "t" + std::to_string(t % 2)}});
+      for (int i = 0; i < 100000; ++i) c.Add();
+    });
+  }
+  for (auto& t : threads) t.join();
+  CHECK(r.GetCounter("sluice_rows_total", "", {{"table", "t0"}}).Value() == 200000);
+  CHECK(r.GetCounter("sluice_rows_total", "", {{"table", "t1"}}).Value() == 200000);
+}
+
+TEST_CASE("the server serves /metrics and 404 elsewhere") {
+  MetricsRegistry r;
+  Counter& rows = r.GetCounter("sluice_apply_rows_total", "Rows applied.", {{"table", "shop.orders"}});
+  rows.Add(7);
+  MetricsServer server(r);
+  server.Start();
+  REQUIRE(server.running());
+  int port = server.port();
+  REQUIRE(port > 0);
+
+  std::string response = HttpGet(port, "/metrics");
+  CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
+  CHECK(response.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n") != std::string::npos);
+  CHECK(Body(response) == r.Render());
+  CHECK(Body(response).find("sluice_apply_rows_total{table=\"shop.orders\"} 7\n") != std::string::npos);
+
+  rows.Add(3);
+  CHECK(Body(HttpGet(port, "/metrics")).find("sluice_apply_rows_total{table=\"shop.orders\"} 10\n") !=
+        std::string::npos);
+
+  std::string missing = HttpGet(port, "/other");
+  CHECK(missing.starts_with("HTTP/1.1 404 Not Found\r\n"));
+  CHECK(Body(missing) == "not found; metrics are at /metrics\n");
+  CHECK(HttpGet(port, "/").starts_with("HTTP/1.1 404"));
+  server.Stop();
+  CHECK_FALSE(server.running());
+}
+
+TEST_CASE("start and stop twice leave no thread behind") {
+  MetricsRegistry r;
+  r.GetGauge("sluice_lag_seconds", "").Set(1);
+  size_t before = ThreadCount();
+  MetricsServer server(r);
+  for (int round = 0; round < 2; ++round) {
+    CAPTURE(round);
+    server.Start();
+    CHECK_THROWS_WITH_AS(server.Start(), "metrics server: already started", std::runtime_error);
+    CHECK(ThreadCount() > before);
+    CHECK(Body(HttpGet(server.port(), "/metrics")) == "# TYPE sluice_lag_seconds gauge\nsluice_lag_seconds 1\n");
+    server.Stop();
+    server.Stop();  // idempotent
+    CHECK(ThreadCount() == before);
+  }
+  {
+    MetricsServer scoped(r);
+    scoped.Start();
+  }  // the destructor stops it
+  CHECK(ThreadCount() == before);
+}
+
+TEST_CASE("a port in use is an error from Start") {
+  MetricsRegistry r;
+  MetricsServer first(r);
+  first.Start();
+  MetricsServer second(r, {"127.0.0.1", first.port()});
+  CHECK_THROWS_WITH_AS(second.Start(), doctest::Contains("cannot listen on 127.0.0.1:"), std::runtime_error);
+  CHECK_FALSE(second.running());
+}
+
+TEST_CASE("Stop does not wait long for an idle keep-alive client") {
+  MetricsRegistry r;
+  MetricsServer server(r);
+  server.Start();
+  int fd = ConnectLocal(server.port());
+  std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";  // keep-alive
+  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
+  char buf[1024];
+  REQUIRE(::recv(fd, buf, sizeof buf, 0) > 0);
+  auto start = std::chrono::steady_clock::now();
+  server.Stop();
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  CHECK(seconds < 3);
+  ::close(fd);
+}
+
+}  // namespace
+}  // namespace sluice
