@@ -19,12 +19,16 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "catalog/catalog_json.h"
 #include "common/hash.h"
 #include "cli/commands.h"
 #include "cli/compile_support.h"
+#include "dialects/postgresql/pg_replication_connection.h"
 #include "runtime/apply.h"
+#include "runtime/change_feed.h"
+#include "runtime/endpoints.h"
 #include "runtime/run_plan.h"
 #include "runtime/state_store.h"
 
@@ -93,6 +97,8 @@ bool CheckNotStale(const RunPlan& plan, DiagnosticSink& diags) {
 struct ApplyArgs {
   CompileArgs compile;
   std::string state_dir;
+  int metrics_port = 0;
+  bool skip_ddl = false;
 };
 
 std::optional<std::string> PlanName(const std::string& path, DiagnosticSink& diags);
@@ -181,6 +187,8 @@ int RunApply(const ApplyArgs& args, const GlobalOptions& global) {
   options.state_dir = args.state_dir;
   options.tty = isatty(STDERR_FILENO);
   options.interrupted = &g_interrupted;
+  options.metrics_port = args.metrics_port;
+  options.skip_ddl = args.skip_ddl;
   return ApplyPlan(*plan, options);
 }
 
@@ -226,6 +234,13 @@ int RunStatus(const StatusArgs& args, const GlobalOptions& global) {
     return 1;
   }
   auto tasks = store->AllTasks();
+  std::optional<nlohmann::ordered_json> sync;
+  if (auto text = store->GetMeta("sync")) {
+    try {
+      sync = nlohmann::ordered_json::parse(*text);
+    } catch (const std::exception&) {
+    }
+  }
   std::map<std::string, int> counts;
   for (const auto& t : tasks) counts[TaskStateName(t.state)]++;
   if (args.json) {
@@ -243,12 +258,23 @@ int RunStatus(const StatusArgs& args, const GlobalOptions& global) {
                      {"error", t.error}});
     }
     j["tasks"] = arr;
+    if (sync) j["sync"] = *sync;
+    if (auto url = store->GetMeta("metrics_url")) j["metrics_url"] = *url;
     std::cout << j.dump(2) << "\n";
     return 0;
   }
   std::cout << "plan " << *name << " (" << dir << "):";
   for (const auto& [k, v] : counts) std::cout << " " << v << " " << k;
   std::cout << "\n";
+  if (sync) {
+    const auto& y = *sync;
+    char line[256];
+    std::snprintf(line, sizeof line, "incremental (%s): %s; applied %lld rows in %lld transactions, %.0f rows/s, %.1f KB/s, lag %.1fs",
+                  y.value("phase", "").c_str(), y.value("idle", false) ? "caught up" : "applying",
+                  static_cast<long long>(y.value("rows", int64_t{0})), static_cast<long long>(y.value("transactions", int64_t{0})),
+                  y.value("rows_per_second", 0.0), y.value("kb_per_second", 0.0), y.value("lag_seconds", 0.0));
+    std::cout << line << "\n  position " << y.value("applied_position", std::string("(start)")) << "\n";
+  }
   for (const auto& t : tasks) {
     std::cout << "  " << t.id << "  " << TaskStateName(t.state);
     if (t.rows_total > 0 || t.rows > 0) {
@@ -278,6 +304,94 @@ int RunStop(const StatusArgs& args, const GlobalOptions& global) {
   return 0;
 }
 
+struct WaitArgs {
+  std::string plan;
+  std::string state_dir;
+  bool caught_up = false;
+  double timeout_seconds = 600;
+};
+
+// `sluice wait --caught-up`: the source's log position now, then the state
+// store's applied position until it has reached it.
+int RunWait(const WaitArgs& args, const GlobalOptions& global) {
+  DiagnosticSink diags;
+  auto name = PlanName(args.plan, diags);
+  if (!name) {
+    std::cerr << RenderDiagnosticsText(diags, RenderOptions{global.color});
+    return 1;
+  }
+  if (!args.caught_up) {
+    std::cerr << "error: say what to wait for: --caught-up\n";
+    return 1;
+  }
+  std::string dir = args.state_dir.empty() ? DefaultStateDir(*name) : args.state_dir;
+  std::string plan_json = IsPlanJson(args.plan) ? args.plan : dir + "/plan.json";
+  std::string error;
+  auto j = ReadJson(plan_json, &error);
+  std::optional<RunPlan> plan;
+  if (j) plan = ParseRunPlan(*j, &error);
+  if (!plan) {
+    std::cerr << "error: " << error << "\nhelp: wait needs the plan 'sluice apply' runs; start apply first\n";
+    return 1;
+  }
+  if (!plan->HasStep("incremental")) {
+    std::cerr << "error: plan '" << *name << "' has no incremental step: there is nothing to catch up with\n";
+    return 1;
+  }
+  std::string target;
+  try {
+    Endpoints endpoints(*plan);
+    target = CurrentSourcePosition(endpoints);
+    if (plan->source.dialect == Dialect::kPostgreSQL) {
+      // A heartbeat after that point makes an idle source's stream pass it.
+      try {
+        auto sql = endpoints.SourcePg();
+        EmitHeartbeat(*sql, "sluice wait");
+      } catch (const DbException&) {
+        // Without it the sync's own heartbeats get there, a little later.
+      }
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+  auto start = std::chrono::steady_clock::now();
+  auto last_note = start;
+  std::string applied;
+  while (true) {
+    if (auto store = OpenSqliteStateStoreIfExists(dir)) {
+      if (auto sync = store->GetMeta("sync")) {
+        try {
+          applied = nlohmann::json::parse(*sync).value("applied_position", "");
+        } catch (const std::exception&) {
+        }
+      }
+    }
+    try {
+      if (!applied.empty() && PositionReached(applied, target)) {
+        std::cerr << "caught up: the target has applied everything up to " << target << " (now at " << applied << ")\n";
+        return 0;
+      }
+    } catch (const std::exception& e) {
+      std::cerr << "error: " << e.what() << "\n";
+      return 1;
+    }
+    auto now = std::chrono::steady_clock::now();
+    double waited = std::chrono::duration<double>(now - start).count();
+    if (waited >= args.timeout_seconds) {
+      std::cerr << "error: not caught up after " << args.timeout_seconds << "s: the source was at " << target
+                << ", the target has applied up to " << (applied.empty() ? "nothing yet" : applied)
+                << "\nhelp: is 'sluice apply' running? 'sluice status' shows its progress\n";
+      return 1;
+    }
+    if (now - last_note > std::chrono::seconds(5)) {
+      last_note = now;
+      std::cerr << "waiting: source at " << target << ", applied " << (applied.empty() ? "nothing yet" : applied) << "\n";
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 }  // namespace
 
 void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* run) {
@@ -286,6 +400,10 @@ void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* ru
       "apply", "Run the migration; resumes from checkpoints when re-run (exit 0 done, 1 error or stopped)");
   AddCompileOptions(apply, a->compile);
   apply->add_option("--state-dir", a->state_dir, "Where checkpoints live (default .sluice/<plan name>)");
+  apply->add_option("--metrics-port", a->metrics_port,
+                    "Serve Prometheus /metrics on 127.0.0.1:PORT while running (0: any free port, -1: off)");
+  apply->add_flag("--skip-ddl", a->skip_ddl,
+                  "Incremental: do not apply the source DDL the sync paused at (after applying it by hand)");
   apply->callback([a, &global, run] { *run = [a, &global] { return RunApply(*a, global); }; });
 
   auto s = std::make_shared<StatusArgs>();
@@ -294,6 +412,15 @@ void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* ru
   status->add_option("--state-dir", s->state_dir, "State directory (default .sluice/<plan name>)");
   status->add_flag("--json", s->json, "Machine-readable output");
   status->callback([s, &global, run] { *run = [s, &global] { return RunStatus(*s, global); }; });
+
+  auto w = std::make_shared<WaitArgs>();
+  CLI::App* wait = app.add_subcommand(
+      "wait", "Return once the target has applied everything the source had at the call (exit 0, 1 timeout/error)");
+  wait->add_option("plan", w->plan, "Plan file or plan.json")->required();
+  wait->add_option("--state-dir", w->state_dir, "State directory (default .sluice/<plan name>)");
+  wait->add_flag("--caught-up", w->caught_up, "Wait until incremental sync has caught up with the source")->required();
+  wait->add_option("--timeout", w->timeout_seconds, "Give up after this many seconds (default 600)");
+  wait->callback([w, &global, run] { *run = [w, &global] { return RunWait(*w, global); }; });
 
   auto t = std::make_shared<StatusArgs>();
   CLI::App* stop = app.add_subcommand("stop", "Stop a running apply gracefully; its checkpoint is kept (exit 0, 1)");

@@ -8,6 +8,7 @@
 #include "runtime/executor.h"
 #include "runtime/full_copy.h"
 #include "runtime/incremental.h"
+#include "runtime/metrics.h"
 #include "runtime/reporter.h"
 #include "runtime/schema_runner.h"
 #include "runtime/state_store.h"
@@ -55,9 +56,27 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
     runners[kind] = sql;
   }
   runners["precheck"] = MakePrecheckRunner(*endpoints);
+  // Prometheus /metrics while apply runs; the address is in the state store
+  // (meta "metrics_url") for `sluice status`.
+  MetricsRegistry metrics;
+  std::unique_ptr<MetricsServer> metrics_server;
+  if (options.metrics_port >= 0) {
+    try {
+      metrics_server = std::make_unique<MetricsServer>(metrics, MetricsServerOptions{"127.0.0.1", options.metrics_port});
+      metrics_server->Start();
+      std::string url = "http://127.0.0.1:" + std::to_string(metrics_server->port()) + "/metrics";
+      store->SetMeta("metrics_url", url);
+      reporter->Note("metrics: " + url);
+    } catch (const std::exception& e) {
+      std::cerr << "error: cannot serve /metrics on port " << options.metrics_port << ": " << e.what()
+                << "\nhelp: pass --metrics-port with a free port, 0 for any, or -1 for none\n";
+      return 1;
+    }
+  }
   std::shared_ptr<IncrementalSync> sync;
   if (plan.HasStep("incremental")) {
-    sync = std::make_shared<IncrementalSync>(plan, *endpoints, *store, rejects, nullptr);
+    sync = std::make_shared<IncrementalSync>(plan, *endpoints, *store, rejects, &metrics);
+    if (options.skip_ddl) sync->SkipNextDdl();
     runners["capture.start"] = MakeCaptureStartRunner(sync);
     runners["incremental.catch-up"] = MakeSyncRunner(sync, true);
     runners["incremental.stream"] = MakeSyncRunner(sync, false);

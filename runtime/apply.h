@@ -15,6 +15,8 @@ struct ApplyOptions {
   std::string state_dir;         // default: .sluice/<plan name>
   bool tty = false;              // live progress view
   const std::atomic<bool>* interrupted = nullptr;  // set by SIGINT / SIGTERM
+  int metrics_port = 0;   // Prometheus /metrics on 127.0.0.1: 0 any free port, -1 off
+  bool skip_ddl = false;  // incremental: do not apply the DDL the sync paused at
 };
 
 // Returns the exit code (0 done, 1 error or stopped); messages go to stderr.

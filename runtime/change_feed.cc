@@ -87,7 +87,7 @@ class BinlogFeed : public ChangeFeed {
     o.connection = endpoints.SourceConfig();
     o.server_id = options.server_id;
     o.start_position = options.start;
-    o.table_filter = PlannedTables(plan);
+    o.table_filter = options.tables ? options.tables : PlannedTables(plan);
     client_ = std::make_unique<binlog::BinlogClient>(std::move(o));
   }
   std::optional<CapturedTransaction> Next(std::chrono::milliseconds timeout) override { return client_->Next(timeout); }

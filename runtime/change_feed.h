@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -48,6 +49,9 @@ std::string CurrentSourcePosition(const Endpoints& endpoints);
 struct BinlogFeedOptions {
   uint32_t server_id = 0;
   std::string start;  // position to resume after
+  // Which source tables' rows to decode; asked on the thread calling Next(),
+  // again whenever a table is (re)mapped, so DDL during sync can change it.
+  std::function<bool(const std::string& schema, const std::string& table)> tables;
 };
 std::unique_ptr<ChangeFeed> MakeBinlogFeed(const RunPlan& plan, const Endpoints& endpoints, BinlogFeedOptions options);
 

@@ -6,8 +6,11 @@
 #include "dialects/mysql/binlog_client.h"
 #include "dialects/postgresql/pg_replication_connection.h"
 #include "dialects/postgresql/pgoutput_decoder.h"
+#include "dialects/types/type_rules.h"
 #include "runtime/change_apply.h"
 #include "runtime/change_feed.h"
+#include "runtime/ddl_sync.h"
+#include "runtime/metrics.h"
 #include "runtime/reporter.h"
 
 namespace sluice {
@@ -52,7 +55,10 @@ std::string CapturePublicationName(const RunPlan& plan) {
 
 IncrementalSync::IncrementalSync(const RunPlan& plan, const Endpoints& endpoints, StateStore& store,
                                  RejectSink& rejects, MetricsRegistry* metrics)
-    : plan_(plan), live_plan_(plan), endpoints_(endpoints), store_(store), rejects_(rejects), metrics_(metrics) {}
+    : plan_(plan), live_plan_(plan), endpoints_(endpoints), store_(store), rejects_(rejects), metrics_(metrics) {
+  DiagnosticSink diags;
+  rules_ = std::make_unique<TypeRuleSet>(*TypeRuleSet::LoadEmbedded(diags));
+}
 
 IncrementalSync::~IncrementalSync() = default;
 
@@ -179,6 +185,12 @@ void IncrementalSync::OpenFeed(const std::string& start) {
     BinlogFeedOptions o;
     o.server_id = CaptureServerId(plan_);
     o.start = start;
+    o.tables = [this](const std::string& schema, const std::string& table) {
+      for (const auto& t : live_plan_.tables) {
+        if (t.source_schema == schema && t.source_table == table) return true;
+      }
+      return false;
+    };
     feed_ = MakeBinlogFeed(live_plan_, endpoints_, std::move(o));
   }
 }
@@ -190,7 +202,6 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     feed_.reset();
     applier_.reset();
     ReleaseCopySnapshots();
-    ReplayDdlLog();
     auto start = store_.GetPosition(kCaptureStart);
     if (!start) throw TaskError("capture.start has not recorded a position; run 'sluice apply' from the beginning");
     auto end = store_.GetPosition(kCopyEnd);
@@ -200,9 +211,17 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     } else {
       end_of_copy_ = *end;
     }
+    ApplyResume resume;
+    {
+      // The resume point first (sluice_meta on the target), then the mapping
+      // as the DDL applied up to there left it.
+      ChangeApplier probe(plan_, endpoints_, rejects_, 1);
+      resume = probe.Prepare();
+    }
+    ReplayDdlLog(resume.resume_after.empty() ? *start : resume.resume_after);
     auto applier = std::make_unique<ChangeApplier>(live_plan_, endpoints_, rejects_,
                                                    static_cast<int>(std::max<int64_t>(1, plan_.settings.incremental_parallel)));
-    ApplyResume resume = applier->Prepare();
+    applier->Prepare();
     applier->SetIdempotentUntil(end_of_copy_);
     applier->SetIdempotentUntil(resume.replay_until);
     applier->SetKeylessApplied(resume.keyless_applied);
@@ -265,17 +284,64 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
   }
 }
 
+// Errors a DDL statement raises when an earlier run already applied it (a
+// crash between the DDL and the position that records it): the change is
+// there, so the sync goes on.
+bool AlreadyApplied(Dialect target, const DbError& e) {
+  if (target == Dialect::kPostgreSQL) {
+    for (const char* st : {"42P07", "42701", "42P01", "42703", "42704", "42710"}) {
+      if (e.sqlstate == st) return true;
+    }
+    return false;
+  }
+  for (int code : {1050, 1054, 1060, 1061, 1091, 1146}) {
+    if (e.code == code) return true;
+  }
+  return false;
+}
+
 void IncrementalSync::HandleDdl(TaskContext& ctx, const CapturedTransaction& txn) {
   const std::string& policy = plan_.settings.incremental_ddl;
   for (const auto& d : txn.ddl) {
-    if (policy == "ignore") {
-      ctx.reporter.Note("incremental: DDL ignored (incremental.ddl: ignore): " + d.statement);
+    if (skip_next_ddl_) {
+      skip_next_ddl_ = false;
+      ctx.reporter.Note("incremental: DDL skipped (--skip-ddl) at " + txn.position + ": " + d.statement);
       continue;
     }
-    throw TaskError("the source ran DDL during sync at " + txn.position + ": " + d.statement +
-                    "\nThe sync is paused before it (incremental.ddl: " + policy +
-                    "). Apply the equivalent change on the target by hand and set incremental.ddl: ignore to "
-                    "resume, or re-plan");
+    RunPlan changed = live_plan_;
+    DdlSyncAction a = TranslateSourceDdl(changed, d, *rules_);
+    if (a.kind == DdlSyncAction::Kind::kIgnore) continue;
+    std::string where = " at " + txn.position + ": " + d.statement;
+    if (a.kind == DdlSyncAction::Kind::kPause) {
+      throw TaskError("incremental sync paused at a DDL it cannot translate" + where + "\n" + a.reason);
+    }
+    if (policy == "pause") {
+      throw TaskError("incremental sync paused at a DDL (incremental.ddl: pause)" + where + "\nIt would run: " +
+                      a.summary + "\nApply it on the target yourself and resume with 'sluice apply --skip-ddl', or "
+                      "set incremental.ddl: apply");
+    }
+    if (policy == "apply") {
+      auto target = endpoints_.Target();
+      for (const auto& sql : a.target_sql) {
+        try {
+          target->Exec(sql);
+        } catch (const DbException& e) {
+          if (!AlreadyApplied(plan_.target.dialect, e.error())) throw;
+          ctx.reporter.Note("incremental: already applied by an earlier run: " + sql);
+        }
+      }
+      ctx.reporter.Note("incremental: DDL applied: " + a.summary);
+    } else {
+      ctx.reporter.Note("incremental: DDL not applied (incremental.ddl: ignore), mapping updated: " + a.summary);
+    }
+    // The mapping changed: later rows map by the new columns, after a
+    // restart too (the log is replayed up to the recorded position).
+    live_plan_ = std::move(changed);
+    Json log = Json::array();
+    if (auto old = store_.GetMeta(kDdlLog)) log = Json::parse(*old);
+    log.push_back({{"position", txn.position}, {"schema", d.schema}, {"statement", d.statement}});
+    store_.SetMeta(kDdlLog, log.dump());
+    applier_->ResetTables(live_plan_);
   }
   // Record the position past the DDL like any transaction.
   CapturedTransaction mark;
@@ -284,9 +350,21 @@ void IncrementalSync::HandleDdl(TaskContext& ctx, const CapturedTransaction& txn
   applier_->Apply({mark}, true);
 }
 
-void IncrementalSync::ReplayDdlLog() {
+// Rebuilds the mapping the DDL applied before `resume_after` gave; entries
+// after it are forgotten (the feed delivers those statements again).
+void IncrementalSync::ReplayDdlLog(const std::string& resume_after) {
   live_plan_ = plan_;
-  (void)kDdlLog;
+  auto old = store_.GetMeta(kDdlLog);
+  if (!old) return;
+  Json kept = Json::array();
+  for (const auto& e : Json::parse(*old)) {
+    std::string position = e["position"].get<std::string>();
+    if (!PositionReached(resume_after, position)) continue;
+    DdlChange d{e["schema"].get<std::string>(), e["statement"].get<std::string>()};
+    TranslateSourceDdl(live_plan_, d, *rules_);
+    kept.push_back(e);
+  }
+  store_.SetMeta(kDdlLog, kept.dump());
 }
 
 void IncrementalSync::PublishStatus(const std::string& phase, bool idle, bool force) {
@@ -316,8 +394,36 @@ void IncrementalSync::PublishStatus(const std::string& phase, bool idle, bool fo
   j["bytes_received"] = feed_ ? feed_->bytes_received() : 0;
   j["last_source_commit_us"] = commit_us;
   j["lag_seconds"] = lag;
+  uint64_t bytes = feed_ ? feed_->bytes_received() : 0;
+  double kb_per_second = 0;
+  if (last_bytes_us_ > 0 && now > last_bytes_us_) {
+    kb_per_second = static_cast<double>(bytes - last_bytes_) * 1e6 / 1024.0 / static_cast<double>(now - last_bytes_us_);
+  }
+  last_bytes_ = bytes;
+  last_bytes_us_ = now;
+  j["kb_per_second"] = kb_per_second;
   j["updated_us"] = now;
   store_.SetMeta("sync", j.dump());
+  if (metrics_) {
+    auto counter_to = [&](const char* name, const char* help, double total, const MetricLabels& labels = {}) {
+      Counter& c = metrics_->GetCounter(name, help, labels);
+      if (total > c.Value()) c.Add(total - c.Value());
+    };
+    counter_to("sluice_sync_rows_total", "Row changes applied on the target.", static_cast<double>(rows));
+    counter_to("sluice_sync_transactions_total", "Source transactions applied.", static_cast<double>(s.transactions.load()));
+    counter_to("sluice_sync_received_bytes_total", "Change-log bytes received from the source.", static_cast<double>(bytes));
+    counter_to("sluice_sync_rejected_total", "Row changes rejected (full.on_bad_row: reject).",
+               static_cast<double>(s.rejected.load()));
+    for (const auto& [table, n] : applier_->RowsByTable()) {
+      counter_to("sluice_sync_table_rows_total", "Row changes applied, per target table.", static_cast<double>(n),
+                 {{"table", table}});
+    }
+    metrics_->GetGauge("sluice_sync_lag_seconds", "Source commit time of the newest applied change to now; 0 when caught up.")
+        .Set(lag);
+    metrics_->GetGauge("sluice_sync_rows_per_second", "Row changes applied per second.").Set(rows_per_second_);
+    metrics_->GetGauge("sluice_sync_received_kb_per_second", "Change-log KB received per second.").Set(kb_per_second);
+    metrics_->GetGauge("sluice_sync_caught_up", "1 when nothing is waiting to be applied.").Set(idle ? 1 : 0);
+  }
 }
 
 // ---- runners ----------------------------------------------------------------

@@ -37,6 +37,7 @@ class PgReplicationStream;
 class ChangeApplier;
 class ChangeFeed;
 class MetricsRegistry;
+class TypeRuleSet;
 
 // The binlog client's replica server id: the plan's, or one derived from the
 // plan name (stable across runs, in 1000000..1999999999).
@@ -71,6 +72,8 @@ class IncrementalSync : public CopyConsistency {
   void CaptureStart(TaskContext& ctx);
   // Runs until caught up (catch-up) or until a stop request (stream).
   void Sync(TaskContext& ctx, bool until_caught_up);
+  // `sluice apply --skip-ddl`: the first DDL the sync meets is not applied.
+  void SkipNextDdl() { skip_next_ddl_ = true; }
 
   std::optional<std::string> BeginRead(SqlConnection& source, bool whole_table) override;
   void EndRead(SqlConnection& source) override;
@@ -81,7 +84,7 @@ class IncrementalSync : public CopyConsistency {
   void ReleaseCopySnapshots();
   void OpenFeed(const std::string& start);
   void HandleDdl(TaskContext& ctx, const CapturedTransaction& txn);
-  void ReplayDdlLog();
+  void ReplayDdlLog(const std::string& resume_after);
   void PublishStatus(const std::string& phase, bool idle, bool force);
 
   const RunPlan& plan_;
@@ -90,6 +93,8 @@ class IncrementalSync : public CopyConsistency {
   StateStore& store_;
   RejectSink& rejects_;
   MetricsRegistry* metrics_;
+  std::unique_ptr<TypeRuleSet> rules_;
+  bool skip_next_ddl_ = false;
   std::mutex mu_;
   // PostgreSQL: the stream whose slot creation exported the copy's snapshot.
   std::unique_ptr<PgReplicationStream> held_stream_;
@@ -105,6 +110,8 @@ class IncrementalSync : public CopyConsistency {
   int64_t last_rows_ = 0;
   int64_t last_rows_us_ = 0;
   double rows_per_second_ = 0;
+  uint64_t last_bytes_ = 0;
+  int64_t last_bytes_us_ = 0;
 };
 
 std::shared_ptr<TaskRunner> MakeCaptureStartRunner(std::shared_ptr<IncrementalSync> sync);
