@@ -35,6 +35,7 @@ struct VerifyArgs {
   std::string recheck_delay;
   int64_t chunk_rows = 0;
   int parallel = 0;
+  bool no_in_database = false;
 };
 
 bool IsJsonFile(const std::string& path) { return path.size() > 5 && path.compare(path.size() - 5, 5, ".json") == 0; }
@@ -83,14 +84,14 @@ int RunVerify(const VerifyArgs& args, const GlobalOptions& global) {
 
   VerifyRunOptions options;
   std::string dir = args.state_dir.empty() ? DefaultStateDir(plan->name) : args.state_dir;
-  if (!ApplyVerifySettings(json, dir, &options, &error)) return fail(error);
+  if (!ApplyVerifySettings(plan->settings, dir, &options, &error)) return fail(error);
   if (!args.fix_sql.empty()) {
     options.fix_sql = args.fix_sql;
     if (options.fix == FixMode::kNone) options.fix = FixMode::kSqlFile;
   }
   if (args.apply_fix) options.fix = FixMode::kApply;
   if (args.no_fix) options.fix = FixMode::kNone;
-  if (options.fix == FixMode::kSqlFile && args.fix_sql.empty()) {
+  if (options.fix != FixMode::kNone && options.fix_sql == dir + "/fix.sql") {
     // The default file lives in the state directory, which may not exist yet.
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
@@ -98,6 +99,7 @@ int RunVerify(const VerifyArgs& args, const GlobalOptions& global) {
   if (args.float_tolerance >= 0) options.tolerance.float32 = options.tolerance.float64 = args.float_tolerance;
   if (args.chunk_rows > 0) options.chunk_rows = args.chunk_rows;
   if (args.parallel > 0) options.parallel = args.parallel;
+  if (args.no_in_database) options.in_database = false;
   options.tables = args.tables;
   options.recheck.rounds = args.recheck;
   if (!args.recheck_delay.empty()) {
@@ -146,6 +148,8 @@ void AddVerifyCommand(CLI::App& app, const GlobalOptions& global, CommandRun* ru
   cmd->add_option("--chunk-rows", a->chunk_rows, "Rows per compared chunk (default verify.chunk_rows)")
       ->check(CLI::Range(int64_t{1}, int64_t{10000000}));
   cmd->add_option("--parallel", a->parallel, "Chunks compared at once (default verify.parallel)")->check(CLI::Range(1, 64));
+  cmd->add_flag("--no-in-database", a->no_in_database,
+                "Stream every row to Sluice; do not compare chunk digests computed in the databases");
   cmd->callback([a, &global, run] { *run = [a, &global] { return RunVerify(*a, global); }; });
 }
 

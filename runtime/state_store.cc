@@ -2,6 +2,12 @@
 // and each write is tiny); WAL journal so `sluice status` can read while
 // `apply` writes; synchronous=FULL so a committed checkpoint survives a crash
 // of the machine, not just of the process.
+//
+// Readers (`status`, `stop`) open an existing file read-write but never
+// create one: after a kill -9 of `apply` the newest commits may sit in the
+// WAL only, and a read-only connection cannot recover a WAL whose index
+// (-shm) is missing or stale; a read-write one replays it. Such an open
+// changes no state and creates no directory.
 
 #include "runtime/state_store.h"
 
@@ -55,8 +61,12 @@ CREATE TABLE IF NOT EXISTS control (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 
 class SqliteStateStore : public StateStore {
  public:
-  SqliteStateStore(const std::string& path, bool read_only) {
-    int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  // kCreate: the writer of `apply`; kExisting: a reader that must see the
+  // latest commit, WAL included, and never creates the file.
+  enum class Mode { kCreate, kExisting };
+
+  SqliteStateStore(const std::string& path, Mode mode) {
+    int flags = SQLITE_OPEN_READWRITE | (mode == Mode::kCreate ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
       std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
       sqlite3_close(db_);
@@ -64,20 +74,34 @@ class SqliteStateStore : public StateStore {
       throw std::runtime_error("cannot open the state store " + path + ": " + msg);
     }
     sqlite3_busy_timeout(db_, 10000);
-    if (!read_only) {
-      Exec("PRAGMA journal_mode=WAL");
-      Exec("PRAGMA synchronous=FULL");
-      Exec(kSchema);
-      auto version = GetMetaLocked("schema_version");
-      if (!version) {
-        SetMetaLocked("schema_version", std::to_string(kStateSchemaVersion));
-      } else if (*version != std::to_string(kStateSchemaVersion)) {
+    try {
+      std::optional<std::string> version;
+      if (mode == Mode::kCreate) {
+        Exec("PRAGMA journal_mode=WAL");
+        Exec("PRAGMA synchronous=FULL");
+        Exec(kSchema);
+        version = GetMetaLocked("schema_version");
+        if (!version) SetMetaLocked("schema_version", std::to_string(kStateSchemaVersion));
+      } else {
+        // The first read replays the WAL a killed writer left behind. A file
+        // that a writer created but never got to fill reads as empty.
+        empty_ = !HasTable("meta");
+        if (!empty_) version = GetMetaLocked("schema_version");
+      }
+      if (version && *version != std::to_string(kStateSchemaVersion)) {
         throw std::runtime_error("the state store " + path + " has schema version " + *version +
                                  "; this Sluice reads version " + std::to_string(kStateSchemaVersion) +
                                  " (use the Sluice that wrote it, or a new --state-dir)");
       }
+    } catch (...) {
+      sqlite3_close(db_);
+      db_ = nullptr;
+      throw;
     }
   }
+
+  // A reader's file holds no state yet (created, killed before the schema).
+  bool empty() const { return empty_; }
   ~SqliteStateStore() override { sqlite3_close(db_); }
 
   std::optional<std::string> GetMeta(const std::string& key) override {
@@ -293,6 +317,11 @@ class SqliteStateStore : public StateStore {
     s.Bind(2, value);
     s.Run();
   }
+  bool HasTable(const char* name) {
+    Stmt s(db_, "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?");
+    s.Bind(1, name);
+    return s.Step();
+  }
   void Exec(const char* sql) {
     char* err = nullptr;
     if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
@@ -304,6 +333,7 @@ class SqliteStateStore : public StateStore {
 
   std::mutex mu_;
   sqlite3* db_ = nullptr;
+  bool empty_ = false;
 };
 
 }  // namespace
@@ -312,12 +342,18 @@ std::unique_ptr<StateStore> OpenSqliteStateStore(const std::string& dir) {
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
   if (ec) throw std::runtime_error("cannot create the state directory " + dir + ": " + ec.message());
-  return std::make_unique<SqliteStateStore>(dir + "/state.db", false);
+  return std::make_unique<SqliteStateStore>(dir + "/state.db", SqliteStateStore::Mode::kCreate);
 }
 
 std::unique_ptr<StateStore> OpenSqliteStateStoreIfExists(const std::string& dir) {
-  if (!std::filesystem::exists(dir + "/state.db")) return nullptr;
-  return std::make_unique<SqliteStateStore>(dir + "/state.db", true);
+  // Checked first so that nothing (directory or file) is ever created here;
+  // the open itself has no SQLITE_OPEN_CREATE either, for the race where the
+  // file goes away in between.
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(dir + "/state.db", ec)) return nullptr;
+  auto store = std::make_unique<SqliteStateStore>(dir + "/state.db", SqliteStateStore::Mode::kExisting);
+  if (store->empty()) return nullptr;
+  return store;
 }
 
 }  // namespace sluice

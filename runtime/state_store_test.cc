@@ -2,6 +2,10 @@
 
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 
@@ -71,8 +75,79 @@ TEST_CASE("a store of another schema version is refused, garbage is refused") {
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("no store: status sees nothing") {
-  CHECK(OpenSqliteStateStoreIfExists(TempDir("none")) == nullptr);
+TEST_CASE("no store: status sees nothing, and creates nothing") {
+  std::string dir = TempDir("none");
+  CHECK(OpenSqliteStateStoreIfExists(dir) == nullptr);
+  CHECK_FALSE(std::filesystem::exists(dir));
+  std::filesystem::create_directories(dir);
+  CHECK(OpenSqliteStateStoreIfExists(dir) == nullptr);
+  CHECK_FALSE(std::filesystem::exists(dir + "/state.db"));
+  // A file a writer created and was killed before filling: no state yet.
+  std::ofstream(dir + "/state.db").close();
+  CHECK(OpenSqliteStateStoreIfExists(dir) == nullptr);
+  std::filesystem::remove_all(dir);
+}
+
+// What `sluice status` sees after `kill -9` of `sluice apply`: a child process
+// writes through its own store and is SIGKILLed with the store still open (no
+// close, so no checkpoint: the last commits live in the WAL only).
+void WriteAndGetKilled(const std::string& dir) {
+  pid_t pid = fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    auto s = OpenSqliteStateStore(dir);
+    s->EnsureTask("full.table:a.b", "full.table");
+    s->StartTask("full.table:a.b");
+    s->SetTaskProgress("full.table:a.b", 1234, 5678, 10000);
+    s->SetPosition("source", "0-1-99");
+    kill(getpid(), SIGKILL);
+    _exit(3);  // not reached
+  }
+  int status = 0;
+  REQUIRE(waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFSIGNALED(status));
+  REQUIRE(WTERMSIG(status) == SIGKILL);
+}
+
+void CheckChildWrites(const std::string& dir) {
+  auto s = OpenSqliteStateStoreIfExists(dir);
+  REQUIRE(s != nullptr);
+  auto t = s->GetTask("full.table:a.b");
+  REQUIRE(t);
+  CHECK(t->state == TaskState::kRunning);
+  CHECK(t->attempts == 1);
+  CHECK(t->rows == 1234);
+  CHECK(t->rows_total == 10000);
+  CHECK(s->GetPosition("source") == "0-1-99");
+}
+
+TEST_CASE("status sees what a writer killed with -9 committed") {
+  std::string dir = TempDir("killed");
+  {
+    auto s = OpenSqliteStateStore(dir);  // an earlier, cleanly closed run
+    s->SetPosition("source", "0-1-1");
+  }
+  WriteAndGetKilled(dir);
+  REQUIRE(std::filesystem::exists(dir + "/state.db-wal"));
+  REQUIRE(std::filesystem::file_size(dir + "/state.db-wal") > 0);
+
+  SUBCASE("WAL and its index as the killed writer left them") { CheckChildWrites(dir); }
+  SUBCASE("WAL index gone (state dir copied elsewhere, tmp cleaned): the WAL is recovered") {
+    std::filesystem::remove(dir + "/state.db-shm");
+    CheckChildWrites(dir);
+  }
+  SUBCASE("a writer reopening afterwards sees the same, and status again after it") {
+    CheckChildWrites(dir);
+    {
+      auto w = OpenSqliteStateStore(dir);
+      CHECK(w->GetPosition("source") == "0-1-99");
+      w->FinishTask("full.table:a.b", TaskState::kDone, "");
+    }
+    auto s = OpenSqliteStateStoreIfExists(dir);
+    REQUIRE(s != nullptr);
+    CHECK(s->GetTask("full.table:a.b")->state == TaskState::kDone);
+  }
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

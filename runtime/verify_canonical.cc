@@ -299,11 +299,13 @@ std::string Wrap(const SqlFieldSide& side, const SideValue& v) {
   return "coalesce(octet_length(" + e + ")::text || ':' || (" + e + "), 'N')";
 }
 
-// MySQL-family strings as the bytes of their UTF-8 text (or of the column's
-// own charset, when both sides share it and only equality of bytes matters).
-std::string MyStringBytes(const std::string& e, const std::string& charset, bool keep_charset) {
-  if (keep_charset || Utf8Charset(charset)) return "CAST(" + e + " AS BINARY)";
-  return "CAST(CONVERT(" + e + " USING utf8mb4) AS BINARY)";
+// MySQL-family strings as UTF-8 text. The aggregate's result is utf8mb4 (the
+// connection's charset), so a utf8mb3 or ascii value goes in with its own
+// bytes and LENGTH() counts exactly those; any other charset is converted
+// first, so that the length prefix counts the bytes that follow it.
+std::string MyStringBytes(const std::string& e, const std::string& charset) {
+  if (Utf8Charset(charset)) return e;
+  return "CONVERT(" + e + " USING utf8mb4)";
 }
 
 // MySQL-family time texts print exactly fsp fraction digits; PostgreSQL
@@ -314,7 +316,7 @@ std::string MyTrimFraction(const std::string& e, int fsp) {
 }
 
 // The engine's own text, used when both sides have the same dialect and type.
-std::optional<SideValue> RawValue(const SqlFieldSide& side, SqlCategory cat, bool same_charset) {
+std::optional<SideValue> RawValue(const SqlFieldSide& side, SqlCategory cat) {
   const std::string& e = side.read_expression;
   if (IsMySQLFamily(side.dialect)) {
     switch (cat) {
@@ -328,7 +330,7 @@ std::optional<SideValue> RawValue(const SqlFieldSide& side, SqlCategory cat, boo
       case SqlCategory::kFloat:  // printed shortest-exact (FLOAT widened by read_expression)
         return SideValue{e, Form::kLengthPrefixed};
       case SqlCategory::kString:
-        return SideValue{MyStringBytes(e, side.facts.charset, same_charset), Form::kLengthPrefixed};
+        return SideValue{MyStringBytes(e, side.facts.charset), Form::kLengthPrefixed};
       case SqlCategory::kBinary:
         return SideValue{"HEX(" + e + ")", Form::kLengthPrefixed};
       default:
@@ -368,7 +370,7 @@ std::optional<SideValue> CrossValue(const SqlFieldSide& side, SqlCategory cat, c
     case SqlCategory::kDecimal:
       return SideValue{text(q), Form::kLengthPrefixed};
     case SqlCategory::kString: {
-      std::string e = my ? MyStringBytes(q, side.facts.charset, false) : q + "::text";
+      std::string e = my ? MyStringBytes(q, side.facts.charset) : q + "::text";
       if (n.kind == NeutralKind::kChar) e = my ? "TRIM(TRAILING ' ' FROM " + e + ")" : "rtrim(" + e + ", ' ')";
       return SideValue{e, Form::kLengthPrefixed};
     }
@@ -403,6 +405,8 @@ bool CrossCompatible(const NeutralType& n, Dialect sd, SqlCategory s, const SqlC
     case NeutralKind::kText:
     case NeutralKind::kEnum:
     case NeutralKind::kSet:
+    case NeutralKind::kJson:  // equal bytes, equal re-serialisations (the reverse is left to streaming)
+    case NeutralKind::kUuid:
       return both(SqlCategory::kString);
     case NeutralKind::kBinary:
     case NeutralKind::kVarbinary:
@@ -436,9 +440,8 @@ std::optional<SqlField> CanonicalSqlField(const std::optional<NeutralType>& neut
   SqlCategory sc = CategoryOf(source.dialect, source.facts), tc = CategoryOf(target.dialect, target.facts);
   std::optional<SideValue> sv, tv;
   if (same_type && source.dialect == target.dialect && sc == tc) {
-    bool same_charset = source.facts.charset == target.facts.charset;
-    sv = RawValue(source, sc, same_charset);
-    tv = RawValue(target, tc, same_charset);
+    sv = RawValue(source, sc);
+    tv = RawValue(target, tc);
   } else if (neutral && CrossCompatible(*neutral, source.dialect, sc, source.facts, target.dialect, tc, target.facts)) {
     sv = CrossValue(source, sc, *neutral);
     tv = CrossValue(target, tc, *neutral);

@@ -1,5 +1,7 @@
 #include "runtime/verify_canonical.h"
 
+#include "runtime/verify.h"
+
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -154,6 +156,150 @@ TEST_CASE("PostgreSQL arrays compare with the JSON arrays they become") {
   auto bytes = Spec("blob(long)", Dialect::kPostgreSQL);
   auto raw = Spec("blob(long)", Dialect::kMariaDB);
   CHECK(VerifyCanonical(bytes, "\\x00ff") == VerifyCanonical(raw, std::string("\0\xff", 2)));
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+SqlFieldSide MySide(const std::string& col, const std::string& data_type, const std::string& charset = "",
+                    bool nullable = true, int scale = -1, int fsp = 0, const std::string& column_type = "") {
+  SqlFieldSide s;
+  s.dialect = Dialect::kMariaDB;
+  s.column = "`" + col + "`";
+  s.read_expression = s.column;
+  s.facts.data_type = data_type;
+  s.facts.column_type = column_type.empty() ? data_type : column_type;
+  s.facts.charset = charset;
+  s.facts.nullable = nullable;
+  s.facts.scale = scale;
+  s.facts.fsp = fsp;
+  return s;
+}
+
+SqlFieldSide PgSide(const std::string& col, const std::string& data_type, bool nullable = true, int scale = -1) {
+  SqlFieldSide s;
+  s.dialect = Dialect::kPostgreSQL;
+  s.column = "\"" + col + "\"";
+  s.read_expression = s.column;
+  s.facts.data_type = data_type;
+  s.facts.nullable = nullable;
+  s.facts.scale = scale;
+  return s;
+}
+
+std::optional<NeutralType> Neutral(const std::string& text) {
+  std::string err;
+  auto n = ParseNeutralType(text, &err);
+  REQUIRE(n.has_value());
+  return n;
+}
+
+TEST_CASE("in-database fields: same engine and type use the engine's own text") {
+  std::string why;
+  auto f = CanonicalSqlField(Neutral("int32"), true, MySide("id", "int", "", false), MySide("id", "int", "", false), &why);
+  REQUIRE(f);
+  CHECK(f->source == "`id`, ','");
+  auto c = CanonicalSqlField(Neutral("char(120)"), true, MySide("c", "char", "utf8mb4", false),
+                             MySide("c", "char", "utf8mb4", false), &why);
+  REQUIRE(c);
+  CHECK(c->target == "LENGTH(`c`), ':', `c`");
+  // Nullable: one argument that is never NULL (GROUP_CONCAT would skip the row).
+  auto n = CanonicalSqlField(Neutral("varchar(20)"), true, MySide("a", "varchar", "latin1"),
+                             MySide("a", "varchar", "latin1"), &why);
+  REQUIRE(n);
+  CHECK(n->source == "IFNULL(CONCAT(LENGTH(CONVERT(`a` USING utf8mb4)), ':', CONVERT(`a` USING utf8mb4)), 'N')");
+  // Doubles print shortest-exact on both sides of one engine.
+  CHECK(CanonicalSqlField(Neutral("float64"), true, MySide("f", "double"), MySide("f", "double"), &why));
+}
+
+TEST_CASE("in-database fields across engines: only kinds both print alike") {
+  std::string why;
+  auto text = CanonicalSqlField(Neutral("text"), false, PgSide("a", "text"), MySide("a", "longtext", "utf8mb4"), &why);
+  REQUIRE(text);
+  CHECK(text->source == "coalesce(octet_length(\"a\"::text)::text || ':' || (\"a\"::text), 'N')");
+  auto chr = CanonicalSqlField(Neutral("char(5)"), false, PgSide("c", "character"), MySide("c", "char", "utf8mb4"), &why);
+  REQUIRE(chr);
+  CHECK(chr->target.find("TRIM(TRAILING ' ' FROM `c`)") != std::string::npos);
+  auto ts = CanonicalSqlField(Neutral("timestamp(6)"), false, PgSide("ts", "timestamp without time zone"),
+                              MySide("ts", "datetime", "", true, -1, 6), &why);
+  REQUIRE(ts);
+  CHECK(ts->target == "IFNULL(CONCAT(TRIM(TRAILING '.' FROM TRIM(TRAILING '0' FROM `ts`)), ','), 'N')");
+  CHECK(CanonicalSqlField(Neutral("decimal(10,2)"), false, PgSide("d", "numeric", true, 2),
+                          MySide("d", "decimal", "", true, 2), &why));
+  auto zf = CanonicalSqlField(Neutral("int32"), false, MySide("i", "int", "", false, -1, 0, "int(5) unsigned zerofill"),
+                              PgSide("i", "integer", false), &why);
+  REQUIRE(zf);
+  CHECK(zf->source == "(`i` + 0), ','");
+
+  // Refused: the table is streamed instead.
+  CHECK_FALSE(CanonicalSqlField(Neutral("decimal(10,2)"), false, PgSide("d", "numeric", true, 2),
+                                MySide("d", "decimal", "", true, 4), &why));  // scales differ
+  CHECK_FALSE(CanonicalSqlField(Neutral("decimal"), false, PgSide("d", "numeric"),
+                                MySide("d", "decimal", "", true, 30), &why));  // unbounded numeric
+  CHECK_FALSE(CanonicalSqlField(Neutral("float64"), false, PgSide("f", "double precision"), MySide("f", "double"), &why));
+  CHECK(why == "double precision -> double has no canonical text in both SQL dialects");
+  CHECK_FALSE(CanonicalSqlField(Neutral("timestamp(6) with tz"), false, PgSide("t", "timestamp with time zone"),
+                                MySide("t", "timestamp", "", true, -1, 6), &why));
+  CHECK_FALSE(CanonicalSqlField(Neutral("jsonb"), false, PgSide("j", "jsonb"), MySide("j", "longtext", "utf8mb4"), &why));
+  // A timestamp written into a text column prints differently on each engine.
+  CHECK_FALSE(CanonicalSqlField(Neutral("timestamp(6)"), false, PgSide("t", "timestamp without time zone"),
+                                MySide("t", "varchar", "utf8mb4"), &why));
+  SqlFieldSide tidb = MySide("id", "int");
+  tidb.dialect = Dialect::kTiDB;
+  CHECK_FALSE(CanonicalSqlField(Neutral("int32"), true, tidb, tidb, &why));
+}
+
+TEST_CASE("chunk digest queries") {
+  CHECK(SqlChunkDigestQuery(Dialect::kMariaDB, {"`id`, ','", "LENGTH(`c`), ':', `c`"}, "`d`.`t`", "`id` > 5", "") ==
+        "SELECT COUNT(*), SHA2(GROUP_CONCAT(`id`, ',', LENGTH(`c`), ':', `c` SEPARATOR ''), 256) FROM `d`.`t` "
+        "WHERE `id` > 5");
+  CHECK(SqlChunkDigestQuery(Dialect::kMariaDB, {"`id`, ','"}, "`t`", "", "`id`") ==
+        "SELECT COUNT(*), SHA2(GROUP_CONCAT(`id`, ',' ORDER BY `id` SEPARATOR ''), 256) FROM `t`");
+  CHECK(SqlChunkDigestQuery(Dialect::kPostgreSQL, {"a", "b"}, "\"t\"", "x > 1", "\"id\"") ==
+        "SELECT count(*), encode(sha256(convert_to(string_agg(a || b, '' ORDER BY \"id\"), 'UTF8')), 'hex') "
+        "FROM \"t\" WHERE x > 1");
+}
+
+}  // namespace
+}  // namespace sluice
+
+namespace sluice {
+namespace {
+
+TEST_CASE("the plan's verify settings become the run's options") {
+  RunSettings s;
+  VerifyRunOptions o;
+  std::string error;
+  REQUIRE(ApplyVerifySettings(s, ".sluice/shop", &o, &error));
+  CHECK(o.fix == FixMode::kSqlFile);
+  CHECK(o.fix_sql == ".sluice/shop/fix.sql");
+  CHECK(o.chunk_rows == 10000);
+  CHECK(o.parallel == 2);
+
+  s.verify_fix = "apply";
+  s.verify_fix_sql = "/tmp/x.sql";
+  s.verify_chunk_rows = 777;
+  s.verify_parallel = 5;
+  REQUIRE(ApplyVerifySettings(s, ".sluice/shop", &o, &error));
+  CHECK(o.fix == FixMode::kApply);
+  CHECK(o.fix_sql == "/tmp/x.sql");
+  CHECK(o.chunk_rows == 777);
+  CHECK(o.parallel == 5);
+
+  s.verify_fix = "none";
+  REQUIRE(ApplyVerifySettings(s, ".sluice/shop", &o, &error));
+  CHECK(o.fix == FixMode::kNone);
+
+  s.verify_fix = "maybe";
+  CHECK_FALSE(ApplyVerifySettings(s, ".sluice/shop", &o, &error));
+  CHECK(error == "settings.verify.fix: unknown value 'maybe' (expected sql-file, apply or none)");
+  s.verify_fix = "apply";
+  s.verify_parallel = 0;
+  CHECK_FALSE(ApplyVerifySettings(s, ".sluice/shop", &o, &error));
+  CHECK(error == "settings.verify.parallel: 0 is not in 1..64");
 }
 
 }  // namespace

@@ -22,7 +22,10 @@
 #include <thread>
 
 #include "runtime/endpoints.h"
+#include "runtime/executor.h"
+#include "runtime/reporter.h"
 #include "runtime/run_plan.h"
+#include "runtime/state_store.h"
 #include "runtime/verify.h"
 #include "tests/integration/test_env.h"
 
@@ -230,13 +233,32 @@ void Corrupt(const Migration& m) {
   t.Exec("INSERT INTO kl (a, b) VALUES (1, 'x')");               // duplicate in a keyless table
 }
 
+bool HasNote(const Json& table, const std::string& text) {
+  for (const auto& n : table["notes"]) {
+    if (n.get<std::string>().find(text) != std::string::npos) return true;
+  }
+  return false;
+}
+
 void CorruptionSuite(bool pg_source) {
-  Migration m = Migrate(pg_source, pg_source ? "vpg" : "vmy", pg_source ? kPgItems : kMariaItems);
+  Migration m = Migrate(pg_source, pg_source ? "hv_vpg" : "hv_vmy", pg_source ? kPgItems : kMariaItems);
   {
     VerifyRun clean = Verify(m, "--no-fix");
     CHECK(clean.code == 0);
-    CHECK(Table(clean, "items")["differing"] == 0);
+    const Json& items = Table(clean, "items");
+    CHECK(items["differing"] == 0);
     CHECK(Table(clean, "kl")["multiset_differs"] == false);
+    if (pg_source) {
+      // timestamptz -> TIMESTAMP, float8, jsonb: no text both engines print
+      // alike in SQL, so the rows are streamed and hashed by Sluice.
+      CHECK(items["chunks"]["equal_in_database"] == 0);
+      CHECK(HasNote(items, "rows streamed: column tz"));
+    } else {
+      // Same engine, same types: every chunk is equal by its in-database digest.
+      CHECK(items["chunks"]["total"] == 1);
+      CHECK(items["chunks"]["equal_in_database"] == 1);
+      CHECK(items["chunks"]["streamed"] == 0);
+    }
   }
   Corrupt(m);
   std::string fix = m.dir + "/fix.sql";
@@ -304,7 +326,7 @@ TEST_CASE("corruption suite: PostgreSQL -> MariaDB") { CorruptionSuite(true); }
 TEST_CASE("corruption suite: MariaDB -> MariaDB") { CorruptionSuite(false); }
 
 TEST_CASE("--apply-fix corrects the target and re-verifies it") {
-  Migration m = Migrate(false, "vfix", kMariaItems);
+  Migration m = Migrate(false, "hv_vfix", kMariaItems);
   Corrupt(m);
   VerifyRun v = Verify(m, "--apply-fix --chunk-rows 7 --parallel 3");
   INFO(v.report.dump(2));
@@ -332,7 +354,7 @@ INSERT INTO rich (id) VALUES (1000);
 CREATE TABLE strkey (k varchar(20) PRIMARY KEY, v int);
 INSERT INTO strkey SELECT 'key' || g, g FROM generate_series(1, 50) g;
 )sql";
-  Migration a = Migrate(true, "vrich", pg);
+  Migration a = Migrate(true, "hv_vrich", pg);
   VerifyRun v = Verify(a, "--no-fix --float-tolerance 0 --chunk-rows 13");
   INFO(v.report.dump(2));
   CHECK(v.code == 0);
@@ -355,17 +377,196 @@ INSERT INTO rich (id) VALUES (1000);
 CREATE TABLE strkey (k varchar(20) PRIMARY KEY, v int);
 INSERT INTO strkey SELECT CONCAT('key', seq), seq FROM seq_1_to_50;
 )sql";
-  Migration b = Migrate(false, "vrichm", my);
+  Migration b = Migrate(false, "hv_vrichm", my);
   VerifyRun w = Verify(b, "--no-fix --float-tolerance 0 --chunk-rows 13");
   INFO(w.report.dump(2));
   CHECK(w.code == 0);
   CHECK(Table(w, "rich")["rows_checked"] == 201);
 }
 
+// The in-database digests on exactly the corruptions XOR-of-CRC32 over
+// CONCAT_WS misses: values swapped between rows, ('a,b','c') vs ('a','b,c'),
+// NULL vs '' vs 'NULL', a trailing space, a decimal's last digit; and on
+// every column kind the digest handles across PostgreSQL -> MariaDB.
+const char* kPgDigest = R"sql(
+CREATE TABLE dig (id int PRIMARY KEY, a text, b varchar(20), c char(5), d numeric(10,2), ts timestamp(6),
+                  dt date, n bigint, bin bytea, bo boolean);
+INSERT INTO dig SELECT g, 'a' || g, 'b' || g, 'c' || g, g * 1.25, TIMESTAMP '2024-01-01 00:00:00.5' + g * INTERVAL '1 hour',
+                       DATE '2024-01-01' + g, g * 1000, decode(lpad(to_hex(g), 4, '0'), 'hex'), g % 2 = 0
+  FROM generate_series(1, 20) g;
+UPDATE dig SET a = 'a,b', b = 'c' WHERE id = 3;
+UPDATE dig SET a = NULL WHERE id = 4;
+UPDATE dig SET a = '' WHERE id = 5;
+UPDATE dig SET a = 'NULL' WHERE id = 6;
+UPDATE dig SET a = 'x' WHERE id = 7;
+UPDATE dig SET ts = TIMESTAMP '2024-01-01 00:00:00' WHERE id = 8;
+)sql";
+
+const char* kMariaDigest = R"sql(
+CREATE TABLE dig (id int PRIMARY KEY, a varchar(20), b varchar(20), c char(5), d decimal(10,2), ts datetime(6),
+                  dt date, n bigint, bin varbinary(4), bo tinyint(1)) DEFAULT CHARSET utf8mb4;
+INSERT INTO dig SELECT seq, CONCAT('a', seq), CONCAT('b', seq), CONCAT('c', seq), seq * 1.25,
+                       TIMESTAMP '2024-01-01 00:00:00.5' + INTERVAL seq HOUR, DATE '2024-01-01' + INTERVAL seq DAY,
+                       seq * 1000, UNHEX(LPAD(HEX(seq), 4, '0')), seq % 2 = 0
+  FROM seq_1_to_20;
+UPDATE dig SET a = 'a,b', b = 'c' WHERE id = 3;
+UPDATE dig SET a = NULL WHERE id = 4;
+UPDATE dig SET a = '' WHERE id = 5;
+UPDATE dig SET a = 'NULL' WHERE id = 6;
+UPDATE dig SET a = 'x' WHERE id = 7;
+UPDATE dig SET ts = TIMESTAMP '2024-01-01 00:00:00' WHERE id = 8;
+)sql";
+
+void CorruptDigest(const Migration& m) {
+  MariaDbSession t(TestServersFromEnv().mariadb.Admin(m.tgt_db));
+  t.Exec("UPDATE dig SET a = CASE id WHEN 1 THEN 'a2' ELSE 'a1' END WHERE id IN (1, 2)");  // swapped
+  t.Exec("UPDATE dig SET a = 'a', b = 'b,c' WHERE id = 3");  // ('a,b','c') -> ('a','b,c')
+  t.Exec("UPDATE dig SET a = '' WHERE id = 4");              // NULL -> ''
+  t.Exec("UPDATE dig SET a = 'NULL' WHERE id = 5");          // '' -> 'NULL'
+  t.Exec("UPDATE dig SET a = NULL WHERE id = 6");            // 'NULL' -> NULL
+  t.Exec("UPDATE dig SET a = 'x ' WHERE id = 7");            // trailing space
+  t.Exec("UPDATE dig SET d = 11.26 WHERE id = 9");           // 11.25: last digit
+  t.Exec("UPDATE dig SET ts = ts + INTERVAL 1 MICROSECOND WHERE id = 10");
+  t.Exec("UPDATE dig SET bin = UNHEX('0010') WHERE id = 11");  // 000b -> 0010
+  t.Exec("UPDATE dig SET bo = 1 - bo WHERE id = 12");
+  t.Exec("UPDATE dig SET n = n + 1 WHERE id = 14");
+  t.Exec("UPDATE dig SET ts = '2024-01-01 00:00:00.000001' WHERE id = 8");  // a whole second's fraction
+}
+
+void DigestSuite(bool pg_source) {
+  Migration m = Migrate(pg_source, pg_source ? "hv_dpg" : "hv_dmy", pg_source ? kPgDigest : kMariaDigest);
+  {
+    // Every chunk of the identical copy is equal by its digests alone.
+    VerifyRun clean = Verify(m, "--no-fix --chunk-rows 1");
+    INFO(clean.report.dump(2));
+    CHECK(clean.code == 0);
+    const Json& dig = Table(clean, "dig");
+    CHECK(dig["rows_checked"] == 20);
+    CHECK(dig["chunks"]["total"] == 20);
+    CHECK(dig["chunks"]["equal_in_database"] == 20);
+    CHECK(dig["chunks"]["streamed"] == 0);
+  }
+  if (!pg_source) {
+    // What pt-table-checksum and sync-diff-inspector compute cannot see the
+    // first three corruptions below.
+    std::string crc = "SELECT BIT_XOR(CRC32(CONCAT_WS(',', a, b))) FROM dig WHERE id IN (1, 2, 3)";
+    MariaDbSession src(TestServersFromEnv().mariadb.Admin(m.src_db));
+    MariaDbSession tgt(TestServersFromEnv().mariadb.Admin(m.tgt_db));
+    std::optional<std::string> before = src.Scalar(crc);
+    CorruptDigest(m);
+    CHECK(tgt.Scalar(crc) == before);
+  } else {
+    CorruptDigest(m);
+  }
+  std::set<std::string> expected{"differing id=1: a", "differing id=2: a",   "differing id=3: a,b",
+                                 "differing id=4: a", "differing id=5: a",   "differing id=6: a",
+                                 "differing id=7: a", "differing id=8: ts",  "differing id=9: d",
+                                 "differing id=10: ts", "differing id=11: bin", "differing id=12: bo",
+                                 "differing id=14: n"};
+  // One row per chunk: each corrupted row's chunk has unequal digests (and
+  // is streamed, which names the row), each other chunk equal ones.
+  VerifyRun one = Verify(m, "--no-fix --chunk-rows 1");
+  INFO(one.report.dump(2));
+  CHECK(one.code == 2);
+  const Json& dig = Table(one, "dig");
+  CHECK(Rows(dig) == expected);
+  CHECK(dig["chunks"]["total"] == 20);
+  CHECK(dig["chunks"]["streamed"] == 13);
+  CHECK(dig["chunks"]["equal_in_database"] == 7);
+  CHECK(Values(dig, "3", "b") == std::pair<Json, Json>("c", "b,c"));
+  CHECK(Values(dig, "4", "a") == std::pair<Json, Json>(nullptr, ""));
+  CHECK(Values(dig, "7", "a") == std::pair<Json, Json>("x", "x "));
+  CHECK(Values(dig, "9", "d") == std::pair<Json, Json>("11.25", "11.26"));
+  // Chunks of several rows, and the same answer with every row streamed.
+  VerifyRun big = Verify(m, "--no-fix --chunk-rows 6");
+  CHECK(Rows(Table(big, "dig")) == expected);
+  CHECK(Table(big, "dig")["chunks"]["equal_in_database"] == 1);  // ids 16..20
+  VerifyRun streamed = Verify(m, "--no-fix --chunk-rows 6 --no-in-database");
+  CHECK(Rows(Table(streamed, "dig")) == expected);
+  CHECK(Table(streamed, "dig")["chunks"]["equal_in_database"] == 0);
+}
+
+TEST_CASE("in-database digests find what XOR-of-CRC32 misses: PostgreSQL -> MariaDB") { DigestSuite(true); }
+
+TEST_CASE("in-database digests find what XOR-of-CRC32 misses: MariaDB -> MariaDB") { DigestSuite(false); }
+
+// settings.verify of plan.json drives `sluice verify` (flags override it)
+// and the verify.table runner of `sluice apply`.
+TEST_CASE("the plan's verify settings: fix, fix_sql, chunk_rows") {
+  Migration m = Migrate(false, "hv_vset", kMariaItems);
+  std::string custom = m.dir + "/custom-fix.sql";
+  Json plan_json = Json::parse(ReadFile(m.plan_json));
+  plan_json["settings"]["verify"] = {{"fix", "apply"}, {"fix_sql", custom}, {"chunk_rows", 7}, {"parallel", 3}};
+  std::ofstream(m.plan_json) << plan_json.dump(2);
+
+  Corrupt(m);
+  VerifyRun applied = Verify(m, "");
+  INFO(applied.report.dump(2));
+  CHECK(applied.code == 0);  // fix: apply corrected everything
+  CHECK(Table(applied, "items")["fix"]["fixed"] == true);
+  CHECK(Table(applied, "items")["chunks"]["total"] == 5);  // 30 source rows, 7 per chunk
+  CHECK(applied.report["fix_sql"] == custom);
+  CHECK(ReadFile(custom).find("UPDATE `" + m.tgt_db + "`.`items` SET `a` = 'a,b', `b` = 'c' WHERE `id` = 3;") !=
+        std::string::npos);
+
+  // Flags win over the plan.
+  std::remove(custom.c_str());
+  Corrupt(m);
+  VerifyRun flags = Verify(m, "--no-fix --chunk-rows 10");
+  CHECK(flags.code == 2);
+  CHECK(Table(flags, "items")["chunks"]["total"] == 3);
+  CHECK(Table(flags, "items")["fix"]["applied"] == false);
+  CHECK_FALSE(std::ifstream(custom).good());
+
+  // The runner of `apply`'s verify.table task reads the same settings.
+  std::string error;
+  auto plan = ParseRunPlan(nlohmann::ordered_json::parse(ReadFile(m.plan_json)), &error);
+  REQUIRE(plan.has_value());
+  CHECK(plan->settings.verify_fix == "apply");
+  Endpoints endpoints(*plan);
+  auto store = OpenSqliteStateStore(m.dir + "/state");
+  auto reporter = MakeSilentReporter();
+  RunTask task;
+  task.id = "verify.table:" + m.tgt_db + ".items";
+  task.kind = "verify.table";
+  task.object = m.tgt_db + ".items";
+  {
+    auto runner = MakeVerifyRunner(endpoints, m.dir + "/state");
+    TaskContext ctx{*plan, task, *store, *reporter, nullptr, 1};
+    CHECK_NOTHROW(runner->Run(ctx));  // corrected, so the task succeeds
+    CHECK(ReadFile(custom).find("DELETE FROM `" + m.tgt_db + "`.`items` WHERE `id` = 1000;") != std::string::npos);
+    VerifyRun after = Verify(m, "--no-fix");  // kl (no key, not this task's table) still differs
+    const Json& items = Table(after, "items");
+    CHECK(items["missing"].get<int>() + items["extra"].get<int>() + items["differing"].get<int>() == 0);
+  }
+  {
+    plan->settings.verify_fix = "sql-file";
+    std::remove(custom.c_str());
+    Corrupt(m);
+    auto runner = MakeVerifyRunner(endpoints, m.dir + "/state");
+    TaskContext ctx{*plan, task, *store, *reporter, nullptr, 1};
+    std::string message;
+    try {
+      runner->Run(ctx);
+    } catch (const std::exception& e) {
+      message = e.what();
+    }
+    CHECK(message.find("correction SQL in " + custom) != std::string::npos);
+    CHECK(ReadFile(custom).find("INSERT INTO `" + m.tgt_db + "`.`items`") != std::string::npos);
+    CHECK(Table(Verify(m, "--no-fix"), "items")["differing"] == 13);  // only written, not applied
+  }
+  {
+    plan->settings.verify_fix = "sometimes";
+    auto runner = MakeVerifyRunner(endpoints, m.dir + "/state");
+    TaskContext ctx{*plan, task, *store, *reporter, nullptr, 1};
+    CHECK_THROWS_WITH(runner->Run(ctx), doctest::Contains("settings.verify.fix: unknown value 'sometimes'"));
+  }
+}
+
 // The re-check API: differences that are only replication lag are not
 // reported; a persistent one is.
 TEST_CASE("re-check: lag is forgotten, persistent differences are reported") {
-  Migration m = Migrate(false, "vlag", kMariaItems);
+  Migration m = Migrate(false, "hv_vlag", kMariaItems);
   std::string error;
   auto plan = ParseRunPlan(nlohmann::ordered_json::parse(ReadFile(m.plan_json)), &error);
   REQUIRE(plan.has_value());
