@@ -69,7 +69,8 @@ struct RowWork {
 }  // namespace
 
 struct ChangeApplier::Impl {
-  Impl(const RunPlan& p, const Endpoints& e, RejectSink& r, int n) : plan(&p), endpoints(e), rejects(r), n_workers(n) {}
+  Impl(const RunPlan& p, const Endpoints& e, RejectSink& r, int n, std::string m)
+      : plan(&p), endpoints(e), rejects(r), n_workers(n), migration(std::move(m)) {}
 
   struct Worker {
     int id = 0;
@@ -92,6 +93,7 @@ struct ChangeApplier::Impl {
   const Endpoints& endpoints;
   RejectSink& rejects;
   int n_workers;
+  std::string migration;  // the key of this migration's rows in sluice_meta
   bool mysql_target = true;
   std::map<std::pair<std::string, std::string>, std::unique_ptr<TableState>> tables;
   std::vector<std::unique_ptr<Worker>> workers;
@@ -172,17 +174,17 @@ struct ChangeApplier::Impl {
   }
 
   std::string MetaUpsert(SqlConnection& c, int worker, const std::string& position, int64_t s, int64_t commit_us) {
-    std::string values = "(" + c.QuoteString(plan->name) + ", " + std::to_string(worker) + ", " + c.QuoteString(position) +
+    std::string values = "(" + c.QuoteString(migration) + ", " + std::to_string(worker) + ", " + c.QuoteString(position) +
                          ", " + std::to_string(s) + ", " + std::to_string(commit_us) + ", " + std::to_string(NowMicros()) +
                          ")";
-    std::string cols = "(plan, worker, position, seq, source_commit_us, applied_at_us)";
+    std::string cols = "(migration, worker, position, seq, source_commit_us, applied_at_us)";
     if (mysql_target) {
       return "INSERT INTO " + MetaTable() + " " + cols + " VALUES " + values +
              " ON DUPLICATE KEY UPDATE position = VALUES(position), seq = VALUES(seq), source_commit_us = "
              "VALUES(source_commit_us), applied_at_us = VALUES(applied_at_us)";
     }
     return "INSERT INTO " + MetaTable() + " " + cols + " VALUES " + values +
-           " ON CONFLICT (plan, worker) DO UPDATE SET position = EXCLUDED.position, seq = EXCLUDED.seq, "
+           " ON CONFLICT (migration, worker) DO UPDATE SET position = EXCLUDED.position, seq = EXCLUDED.seq, "
            "source_commit_us = EXCLUDED.source_commit_us, applied_at_us = EXCLUDED.applied_at_us";
   }
 
@@ -191,17 +193,17 @@ struct ChangeApplier::Impl {
     if (mysql_target) {
       coord->Exec(std::string("CREATE DATABASE IF NOT EXISTS `") + kMetaSchema + "`");
       coord->Exec("CREATE TABLE IF NOT EXISTS " + MetaTable() +
-                  " (plan VARCHAR(191) NOT NULL, worker INT NOT NULL, position TEXT NOT NULL, seq BIGINT NOT NULL, "
-                  "source_commit_us BIGINT NOT NULL, applied_at_us BIGINT NOT NULL, PRIMARY KEY (plan, worker)) "
+                  " (migration VARCHAR(191) NOT NULL, worker INT NOT NULL, position TEXT NOT NULL, seq BIGINT NOT NULL, "
+                  "source_commit_us BIGINT NOT NULL, applied_at_us BIGINT NOT NULL, PRIMARY KEY (migration, worker)) "
                   "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4");
     } else {
       coord->Exec(std::string("CREATE SCHEMA IF NOT EXISTS \"") + kMetaSchema + "\"");
       coord->Exec("CREATE TABLE IF NOT EXISTS " + MetaTable() +
-                  " (plan text NOT NULL, worker integer NOT NULL, position text NOT NULL, seq bigint NOT NULL, "
-                  "source_commit_us bigint NOT NULL, applied_at_us bigint NOT NULL, PRIMARY KEY (plan, worker))");
+                  " (migration text NOT NULL, worker integer NOT NULL, position text NOT NULL, seq bigint NOT NULL, "
+                  "source_commit_us bigint NOT NULL, applied_at_us bigint NOT NULL, PRIMARY KEY (migration, worker))");
     }
     QueryResult r = coord->Query("SELECT worker, position, seq FROM " + MetaTable() +
-                                 " WHERE plan = " + coord->QuoteString(plan->name));
+                                 " WHERE migration = " + coord->QuoteString(migration));
     ApplyResume resume;
     int64_t complete_seq = -1, max_seq = -1;
     for (const auto& row : r.rows) {
@@ -775,8 +777,9 @@ struct ChangeApplier::Impl {
   }
 };
 
-ChangeApplier::ChangeApplier(const RunPlan& plan, const Endpoints& endpoints, RejectSink& rejects, int workers)
-    : impl_(std::make_unique<Impl>(plan, endpoints, rejects, std::max(1, workers))) {
+ChangeApplier::ChangeApplier(const RunPlan& plan, const Endpoints& endpoints, RejectSink& rejects, int workers,
+                             std::string migration)
+    : impl_(std::make_unique<Impl>(plan, endpoints, rejects, std::max(1, workers), std::move(migration))) {
   impl_->BuildTables(plan);
 }
 

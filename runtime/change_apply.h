@@ -55,7 +55,11 @@ struct ApplyStats {
 
 class ChangeApplier {
  public:
-  ChangeApplier(const RunPlan& plan, const Endpoints& endpoints, RejectSink& rejects, int workers);
+  // `migration` names this migration's rows in sluice_meta: the plan name
+  // and the state store's migration id, so two migrations of one plan (or two
+  // plans of one name) sharing a target never read each other's positions.
+  ChangeApplier(const RunPlan& plan, const Endpoints& endpoints, RejectSink& rejects, int workers,
+                std::string migration);
   ~ChangeApplier();
   ChangeApplier(const ChangeApplier&) = delete;
   ChangeApplier& operator=(const ChangeApplier&) = delete;

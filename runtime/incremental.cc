@@ -1,6 +1,8 @@
 #include "runtime/incremental.h"
 
 #include <chrono>
+#include <cstdio>
+#include <random>
 #include <nlohmann/json.hpp>
 
 #include "dialects/mysql/binlog_client.h"
@@ -61,6 +63,20 @@ IncrementalSync::IncrementalSync(const RunPlan& plan, const Endpoints& endpoints
 }
 
 IncrementalSync::~IncrementalSync() = default;
+
+// The plan name and a random id made by the first apply of this state
+// directory: what identifies this migration's rows in sluice_meta.
+std::string IncrementalSync::MigrationKey() {
+  auto id = store_.GetMeta("migration_id");
+  if (!id) {
+    std::random_device rd;
+    char buf[17];
+    std::snprintf(buf, sizeof buf, "%08x%08x", rd(), rd());
+    store_.SetMeta("migration_id", buf);
+    id = buf;
+  }
+  return plan_.name + "/" + *id;
+}
 
 // ---- capture.start ----------------------------------------------------------
 
@@ -215,12 +231,13 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     {
       // The resume point first (sluice_meta on the target), then the mapping
       // as the DDL applied up to there left it.
-      ChangeApplier probe(plan_, endpoints_, rejects_, 1);
+      ChangeApplier probe(plan_, endpoints_, rejects_, 1, MigrationKey());
       resume = probe.Prepare();
     }
     ReplayDdlLog(resume.resume_after.empty() ? *start : resume.resume_after);
     auto applier = std::make_unique<ChangeApplier>(live_plan_, endpoints_, rejects_,
-                                                   static_cast<int>(std::max<int64_t>(1, plan_.settings.incremental_parallel)));
+                                                   static_cast<int>(std::max<int64_t>(1, plan_.settings.incremental_parallel)),
+                                                   MigrationKey());
     applier->Prepare();
     applier->SetIdempotentUntil(end_of_copy_);
     applier->SetIdempotentUntil(resume.replay_until);
@@ -267,7 +284,10 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
         applied_position_ = ddl->position;
       }
       PublishStatus(phase, idle, false);
-      if (until_caught_up && idle && PositionReached(applied_position_, end_of_copy_)) {
+      // Caught up: past the end of the copy, and what the feed had was
+      // drained (a batch that did not fill up), even if the source is busy.
+      bool drained = idle || (rows < batch_rows && !ddl);
+      if (until_caught_up && drained && PositionReached(applied_position_, end_of_copy_)) {
         PublishStatus(phase, idle, true);
         ctx.reporter.Note("incremental: caught up at " + applied_position_);
         return;

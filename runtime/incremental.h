@@ -83,6 +83,7 @@ class IncrementalSync : public CopyConsistency {
   std::string CopySnapshot(std::string* position);
   void ReleaseCopySnapshots();
   void OpenFeed(const std::string& start);
+  std::string MigrationKey();
   void HandleDdl(TaskContext& ctx, const CapturedTransaction& txn);
   void ReplayDdlLog(const std::string& resume_after);
   void PublishStatus(const std::string& phase, bool idle, bool force);

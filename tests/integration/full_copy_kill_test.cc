@@ -65,7 +65,8 @@ int64_t RowsCopied(const std::string& plan, const std::string& state) {
   if (st.exit_code != 0) return -1;
   int64_t rows = 0;
   try {
-    for (const auto& t : nlohmann::json::parse(st.out)["tasks"]) {
+    nlohmann::json j = nlohmann::json::parse(st.out);  // alive through the loop
+    for (const auto& t : j["tasks"]) {
       if (t["kind"] == "full.table") rows += t["rows"].get<int64_t>();
     }
   } catch (const std::exception&) {

@@ -24,7 +24,8 @@ int64_t RowsCopied(const std::string& plan, const std::string& state) {
   if (st.exit_code != 0) return -1;
   int64_t rows = 0;
   try {
-    for (const auto& t : nlohmann::json::parse(st.out)["tasks"]) {
+    nlohmann::json parsed = nlohmann::json::parse(st.out);  // alive through the loop
+    for (const auto& t : parsed["tasks"]) {
       if (t["kind"] == "full.table") rows += t["rows"].get<int64_t>();
     }
   } catch (const std::exception&) {
@@ -81,7 +82,8 @@ void RestartTargetMidCopy(Engine src_engine, Engine tgt_engine) {
   // The restart really interrupted the copy: a transient error was retried.
   CHECK(p.Err().find("retry ") != std::string::npos);
   RunResult st = RunSluice({"status", plan, "--state-dir", state, "--json"});
-  for (const auto& t : nlohmann::json::parse(st.out)["tasks"]) CHECK(t["state"] == "done");
+  nlohmann::json parsed = nlohmann::json::parse(st.out);  // alive through the loop
+  for (const auto& t : parsed["tasks"]) CHECK(t["state"] == "done");
 
   Side src(src_engine, src_db), tgt(tgt_engine, tgt_db);
   Expr S{src_engine}, T{tgt_engine};

@@ -36,6 +36,7 @@ pid_t Spawn(const std::vector<std::string>& args, const std::map<std::string, st
   std::vector<std::string> argv_s;
   argv_s.push_back(SluiceBinary());
   argv_s.insert(argv_s.end(), args.begin(), args.end());
+  std::fflush(nullptr);  // else the child flushes our buffered output a second time
   pid_t pid = fork();
   if (pid < 0) throw std::runtime_error("fork failed");
   if (pid == 0) {
