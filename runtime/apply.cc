@@ -75,7 +75,7 @@ int ApplyPlan(const RunPlan& plan, const ApplyOptions& options) {
   }
   std::shared_ptr<IncrementalSync> sync;
   if (plan.HasStep("incremental")) {
-    sync = std::make_shared<IncrementalSync>(plan, *endpoints, *store, rejects, &metrics);
+    sync = std::make_shared<IncrementalSync>(plan, *endpoints, *store, rejects, &metrics, dir);
     if (options.skip_ddl) sync->SkipNextDdl();
     runners["capture.start"] = MakeCaptureStartRunner(sync);
     runners["incremental.catch-up"] = MakeSyncRunner(sync, true);

@@ -10,6 +10,7 @@
 // coordinator waits for every worker, then records the phase as complete.
 
 #include <condition_variable>
+#include <deque>
 #include <functional>
 #include <mutex>
 #include <set>
@@ -82,6 +83,7 @@ struct ChangeApplier::Impl {
     bool quit = false;
     std::vector<RowWork> job;
     std::string end_position;
+    std::string record_position;  // what its sluice_meta row gets: never behind what it had
     int64_t seq = 0;
     int64_t commit_us = 0;
     bool write_complete = false;
@@ -99,6 +101,9 @@ struct ChangeApplier::Impl {
   std::vector<std::unique_ptr<Worker>> workers;
   std::unique_ptr<SqlConnection> coord;
   int64_t seq = 0;
+  // The furthest position each worker has committed: a worker's row never
+  // moves back (a retry's phases can end before what a worker had done).
+  std::map<int, std::string> worker_positions;
   ApplyStats stats;
   std::vector<std::string> idempotent_until;
   std::map<std::string, std::string> keyless_copied;
@@ -205,24 +210,24 @@ struct ChangeApplier::Impl {
     QueryResult r = coord->Query("SELECT worker, position, seq FROM " + MetaTable() +
                                  " WHERE migration = " + coord->QuoteString(migration));
     ApplyResume resume;
-    int64_t complete_seq = -1, max_seq = -1;
+    worker_positions.clear();
     for (const auto& row : r.rows) {
       int worker = std::stoi(row[0].value_or("0"));
       std::string position = row[1].value_or("");
       int64_t s = std::stoll(row[2].value_or("0"));
       if (worker == -1) {
         resume.resume_after = position;
-        complete_seq = s;
       } else {
-        if (s > max_seq) {
-          max_seq = s;
-          resume.replay_until = position;
-        }
+        worker_positions[worker] = position;
         if (worker == 0) resume.keyless_applied = position;
       }
       resume.last_seq = std::max(resume.last_seq, s);
     }
-    if (max_seq <= complete_seq) resume.replay_until = resume.resume_after;
+    // Rows up to the furthest any worker committed may be applied already.
+    resume.replay_until = resume.resume_after;
+    for (const auto& [w, p] : worker_positions) {
+      if (!p.empty() && !PositionReached(resume.replay_until, p)) resume.replay_until = p;
+    }
     seq = resume.last_seq;
     return resume;
   }
@@ -285,7 +290,7 @@ struct ChangeApplier::Impl {
     StatementBuilder builder{*this, c, statements};
     for (const RowWork& r : w.job) builder.Add(r);
     builder.Flush();
-    statements.push_back(MetaUpsert(c, w.id, w.end_position, w.seq, w.commit_us));
+    statements.push_back(MetaUpsert(c, w.id, w.record_position, w.seq, w.commit_us));
     if (w.write_complete) statements.push_back(MetaUpsert(c, -1, w.end_position, w.seq, w.commit_us));
     Execute(c, statements);
     for (const RowWork& r : w.job) r.table->rows.fetch_add(1, std::memory_order_relaxed);
@@ -331,6 +336,7 @@ struct ChangeApplier::Impl {
     RunKind kind = RunKind::kNone;
     TableState* table = nullptr;
     std::vector<std::string> values;  // "(...)" per row, or key tuples for deletes
+    std::vector<std::string> delete_wheres;  // deletes: "k1 = .. AND k2 = .." per row
     std::set<std::string> keys_in_run;
 
     void Flush() {
@@ -342,7 +348,15 @@ struct ChangeApplier::Impl {
       std::string list;
       for (size_t i = 0; i < values.size(); ++i) list += (i ? ", " : "") + values[i];
       if (kind == RunKind::kDelete) {
-        out.push_back("DELETE FROM " + tc.target_table_sql + " WHERE " + KeyColumns(tc) + " IN (" + list + ")");
+        if (tc.key.size() == 1) {
+          out.push_back("DELETE FROM " + tc.target_table_sql + " WHERE " + KeyColumns(tc) + " IN (" + list + ")");
+        } else {
+          // Row-constructor IN with one tuple makes MariaDB scan (and lock)
+          // the whole table; ORed equalities use the key.
+          std::string cond;
+          for (size_t i = 0; i < delete_wheres.size(); ++i) cond += (i ? " OR (" : "(") + delete_wheres[i] + ")";
+          out.push_back("DELETE FROM " + tc.target_table_sql + " WHERE " + cond);
+        }
       } else {
         std::string cols;
         for (size_t i = 0; i < tc.cols.size(); ++i) cols += (i ? ", " : "") + tc.QuoteTarget(tc.cols[i].target);
@@ -357,6 +371,7 @@ struct ChangeApplier::Impl {
         }
       }
       values.clear();
+      delete_wheres.clear();
       keys_in_run.clear();
       kind = RunKind::kNone;
     }
@@ -378,14 +393,19 @@ struct ChangeApplier::Impl {
       return " ON CONFLICT (" + keys + ")" + (sets.empty() ? " DO NOTHING" : " DO UPDATE SET " + sets);
     }
 
-    void Append(RunKind k, TableState* t, std::string v, const std::string& key) {
+    void Append(RunKind k, TableState* t, std::string v, const std::string& key, std::string delete_where = "") {
       // PostgreSQL refuses one upsert touching a key twice: a new statement.
       if (k != kind || t != table || (!key.empty() && keys_in_run.count(key))) Flush();
       kind = k;
       table = t;
       values.push_back(std::move(v));
+      if (k == RunKind::kDelete) delete_wheres.push_back(std::move(delete_where));
       if (!key.empty()) keys_in_run.insert(key);
       if (values.size() >= 1000) Flush();
+    }
+
+    void AppendDelete(TableState* t, const Image& img, const std::string& key) {
+      Append(RunKind::kDelete, t, key, key, KeyWhere(t->codec, img));
     }
 
     void Statement(std::string sql) {
@@ -519,7 +539,7 @@ struct ChangeApplier::Impl {
           return;
         case ChangeKind::kDelete:
           if (old_key.empty()) throw TaskError("a delete from " + tc.table->SourceName() + " without its key values");
-          Append(RunKind::kDelete, r.table, old_key, old_key);
+          AppendDelete(r.table, old_image, old_key);
           return;
         case ChangeKind::kUpdate: {
           if (old_key.empty() || new_key.empty()) {
@@ -527,7 +547,7 @@ struct ChangeApplier::Impl {
           }
           bool key_changed = old_key != new_key;
           if (r.idempotent && after.Complete()) {
-            if (key_changed) Append(RunKind::kDelete, r.table, old_key, old_key);
+            if (key_changed) AppendDelete(r.table, old_image, old_key);
             AddUpsert(r, after, new_key, RunKind::kUpsert);
             return;
           }
@@ -590,6 +610,91 @@ struct ChangeApplier::Impl {
       }
     }
   };
+
+  // ---- values the source did not send ---------------------------------------
+
+  // PostgreSQL leaves unchanged TOASTed values out of an update. Exact mode
+  // keeps them with UPDATE ... SET only what came. In the idempotent window
+  // the target row may be older or missing (a chunk read at another moment),
+  // so the row is rebuilt from the source as it is now: later changes in the
+  // log bring it to the same end state, and a row gone from the source
+  // becomes a delete (its delete is still to come).
+  std::deque<RowChange> filled;  // rows rebuilt in this Apply call
+  std::unique_ptr<SqlConnection> source;
+
+  static bool HasUnchanged(const RowChange& row) {
+    for (const auto& v : row.after) {
+      if (v.kind == CapturedValue::Kind::kUnchanged) return true;
+    }
+    return false;
+  }
+
+  // The rows that replace `row` (pointers into `filled`, valid for this
+  // Apply call); `row` itself when it cannot be rebuilt.
+  std::vector<const RowChange*> FillUnchanged(const RowChange& row, TableState& t) {
+    const TableCodec& tc = t.codec;
+    if (tc.keyless) return {&row};
+    if (!source) source = endpoints.Source();
+    auto find = [&](const std::vector<CapturedValue>& image, const std::string& col) -> const CapturedValue* {
+      for (size_t i = 0; i < row.columns.size() && i < image.size(); ++i) {
+        if (row.columns[i] == col) return &image[i];
+      }
+      return nullptr;
+    };
+    std::string where, select;
+    for (size_t i = 0; i < tc.key.size(); ++i) {
+      const TableColumn& k = tc.cols[tc.key[i]];
+      const CapturedValue* v = find(row.after, k.source);
+      if (v == nullptr || v->kind != CapturedValue::Kind::kValue) return {&row};
+      where += (i ? " AND " : "") + tc.QuoteSource(k.source) + " = " + source->QuoteString(v->text);
+    }
+    for (size_t i = 0; i < tc.cols.size(); ++i) {
+      select += (i ? ", " : "") + tc.cols[i].codec.SourceExpression(tc.QuoteSource(tc.cols[i].source));
+    }
+    QueryResult r = source->Query("SELECT " + select + " FROM " + tc.source_table_sql + " WHERE " + where);
+    // Images over the table's columns: the key from `image`, the rest missing.
+    auto key_image = [&](const std::vector<CapturedValue>& image) {
+      std::vector<CapturedValue> out;
+      for (const auto& c : tc.cols) {
+        const CapturedValue* v = find(image, c.source);
+        bool key = std::any_of(tc.key.begin(), tc.key.end(), [&](size_t k) { return tc.cols[k].source == c.source; });
+        out.push_back(key && v ? *v : CapturedValue{CapturedValue::Kind::kMissing, ""});
+      }
+      return out;
+    };
+    RowChange base;
+    base.schema = row.schema;
+    base.table = row.table;
+    for (const auto& c : tc.cols) base.columns.push_back(c.source);
+    std::vector<const RowChange*> out;
+    if (!row.before.empty()) {
+      // The old key goes first (a key change, or REPLICA IDENTITY FULL).
+      RowChange del = base;
+      del.kind = ChangeKind::kDelete;
+      del.before = key_image(row.before);
+      filled.push_back(std::move(del));
+      out.push_back(&filled.back());
+    }
+    if (r.rows.empty()) {
+      // Gone from the source: so is the new key here; the log's delete follows.
+      RowChange del = base;
+      del.kind = ChangeKind::kDelete;
+      del.before = key_image(row.after);
+      filled.push_back(std::move(del));
+      out.push_back(&filled.back());
+      return out;
+    }
+    RowChange up = base;
+    up.kind = ChangeKind::kInsert;  // idempotent: an upsert of the whole row
+    for (size_t i = 0; i < tc.cols.size(); ++i) {
+      const auto& text = r.rows[0][i];
+      Converted c = text ? ToCanonical(tc.cols[i].codec, *text) : Converted{Converted::Kind::kNull, "", "", false};
+      up.after.push_back(c.kind == Converted::Kind::kValue ? CapturedValue::Of(c.text) : CapturedValue::Null());
+    }
+    filled.push_back(std::move(up));
+    out.push_back(&filled.back());
+    return out;
+  }
 
   // ---- phases ---------------------------------------------------------------
 
@@ -680,6 +785,10 @@ struct ChangeApplier::Impl {
         TableState* ts = Find(row);
         if (ts == nullptr) continue;  // not a planned table
         if (ts->codec.keyless && KeylessAlreadyApplied(*ts, t.position)) continue;
+        if (idempotent && row.kind == ChangeKind::kUpdate && HasUnchanged(row)) {
+          for (const RowChange* r : FillUnchanged(row, *ts)) txn_rows.push_back(RowWork{r, ts, Map(*ts, r->columns), idempotent});
+          continue;
+        }
         txn_rows.push_back(RowWork{&row, ts, Map(*ts, row.columns), idempotent});
       }
       // Place the transaction's rows; if a row's tokens are already held by
@@ -734,6 +843,7 @@ struct ChangeApplier::Impl {
       if (truncates) run_phase();
     }
     run_phase();
+    filled.clear();
   }
 
   // Every worker with rows commits its part; the last position goes to
@@ -750,6 +860,8 @@ struct ChangeApplier::Impl {
       std::lock_guard<std::mutex> l(w->mu);
       w->job = std::move(jobs[w->id]);
       w->end_position = end;
+      const std::string& had = worker_positions[w->id];
+      w->record_position = had.empty() || PositionReached(end, had) ? end : had;
       w->seq = seq;
       w->commit_us = commit_us;
       w->write_complete = single;
@@ -767,6 +879,7 @@ struct ChangeApplier::Impl {
       w->job.clear();
     }
     if (error) std::rethrow_exception(error);
+    for (Worker* w : busy) worker_positions[w->id] = w->record_position;
     last_meta_us = NowMicros();
     if (!single) {
       if (!coord) coord = endpoints.Target();

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <random>
 #include <nlohmann/json.hpp>
 
@@ -11,6 +12,7 @@
 #include "dialects/types/type_rules.h"
 #include "runtime/change_apply.h"
 #include "runtime/change_feed.h"
+#include "runtime/change_log.h"
 #include "runtime/ddl_sync.h"
 #include "runtime/metrics.h"
 #include "runtime/reporter.h"
@@ -56,13 +58,19 @@ std::string CapturePublicationName(const RunPlan& plan) {
 }
 
 IncrementalSync::IncrementalSync(const RunPlan& plan, const Endpoints& endpoints, StateStore& store,
-                                 RejectSink& rejects, MetricsRegistry* metrics)
-    : plan_(plan), live_plan_(plan), endpoints_(endpoints), store_(store), rejects_(rejects), metrics_(metrics) {
+                                 RejectSink& rejects, MetricsRegistry* metrics, std::string state_dir)
+    : plan_(plan),
+      live_plan_(plan),
+      endpoints_(endpoints),
+      store_(store),
+      rejects_(rejects),
+      metrics_(metrics),
+      state_dir_(std::move(state_dir)) {
   DiagnosticSink diags;
   rules_ = std::make_unique<TypeRuleSet>(*TypeRuleSet::LoadEmbedded(diags));
 }
 
-IncrementalSync::~IncrementalSync() = default;
+IncrementalSync::~IncrementalSync() { StopSpool(nullptr); }
 
 // The plan name and a random id made by the first apply of this state
 // directory: what identifies this migration's rows in sluice_meta.
@@ -151,6 +159,7 @@ std::optional<std::string> IncrementalSync::BeginRead(SqlConnection& source, boo
     source.Exec("SET TRANSACTION SNAPSHOT " + source.QuoteString(snapshot));
     return position;
   }
+  StartSpool();
   if (!whole_table) return std::nullopt;  // keyed chunks: the idempotent replay covers them
   binlog::ServerBinlogPosition p = binlog::StartConsistentSnapshot(static_cast<MySqlConnection&>(source));
   return p.gtid.empty() && !static_cast<MySqlConnection&>(source).IsMariaDb() ? p.FilePosition() : p.gtid;
@@ -182,6 +191,135 @@ void IncrementalSync::ReleaseCopySnapshots() {
   }
 }
 
+// ---- the change log while the copy runs (MySQL family) ----------------------
+
+void IncrementalSync::StartSpool() {
+  std::lock_guard<std::mutex> l(mu_);
+  if (spool_started_ || IsPg(plan_)) return;
+  spool_started_ = true;
+  auto start = store_.GetPosition(kCaptureStart);
+  if (!start) return;
+  ChangeLogOptions o;
+  o.dir = state_dir_ + "/changelog";
+  o.max_bytes = static_cast<uint64_t>(std::max<int64_t>(int64_t{64} << 20, plan_.settings.buffer_max_bytes));
+  log_ = OpenLocalChangeLog(o);
+  std::string from = log_->LastPosition().empty() ? *start : log_->LastPosition();
+  spool_stop_ = false;
+  spool_thread_ = std::thread([this, from] {
+    try {
+      BinlogFeedOptions fo;
+      fo.server_id = CaptureServerId(plan_);
+      fo.start = from;
+      auto feed = MakeBinlogFeed(live_plan_, endpoints_, std::move(fo));
+      int pending = 0;
+      auto last_flush = std::chrono::steady_clock::now();
+      while (!spool_stop_) {
+        if (log_->Full()) {
+          // Bounded: the source keeps the rest until catch-up releases space.
+          std::this_thread::sleep_for(std::chrono::milliseconds(100));
+          continue;
+        }
+        auto txn = feed->Next(std::chrono::milliseconds(100));
+        if (txn) {
+          log_->Append(*txn);
+          ++pending;
+        }
+        auto now = std::chrono::steady_clock::now();
+        if (pending > 0 && (pending >= 1000 || !txn || now - last_flush > std::chrono::milliseconds(100))) {
+          log_->Flush();
+          pending = 0;
+          last_flush = now;
+        }
+      }
+      log_->Flush();
+    } catch (const std::exception& e) {
+      // Not fatal: catch-up reads what was logged, then the rest live.
+      std::lock_guard<std::mutex> l2(mu_);
+      spool_error_ = endpoints_.Mask(e.what());
+    }
+  });
+}
+
+void IncrementalSync::StopSpool(TaskContext* ctx) {
+  spool_stop_ = true;
+  if (spool_thread_.joinable()) spool_thread_.join();
+  std::lock_guard<std::mutex> l(mu_);
+  if (!spool_error_.empty() && ctx) {
+    ctx->reporter.Note("incremental: the change log stopped early (" + spool_error_ +
+                       "); the rest is read from the source's binlog");
+  }
+  spool_error_.clear();
+}
+
+namespace {
+
+// The change log first, then the source itself from where the log ends.
+class SpooledFeed : public ChangeFeed {
+ public:
+  SpooledFeed(std::unique_ptr<ChangeLog::Reader> reader, std::string last,
+              std::function<std::unique_ptr<ChangeFeed>(const std::string&)> live)
+      : reader_(std::move(reader)), last_(std::move(last)), make_live_(std::move(live)) {}
+
+  std::optional<CapturedTransaction> Next(std::chrono::milliseconds timeout) override {
+    if (reader_) {
+      if (auto t = reader_->Next()) {
+        last_ = t->position;
+        return t;
+      }
+      reader_.reset();
+      live_ = make_live_(last_);
+    }
+    return live_->Next(timeout);
+  }
+  void Confirm(const std::string& position) override {
+    if (live_) live_->Confirm(position);
+  }
+  uint64_t bytes_received() const override { return live_ ? live_->bytes_received() : 0; }
+
+ private:
+  std::unique_ptr<ChangeLog::Reader> reader_;
+  std::string last_;
+  std::function<std::unique_ptr<ChangeFeed>(const std::string&)> make_live_;
+  std::unique_ptr<ChangeFeed> live_;
+};
+
+}  // namespace
+
+std::unique_ptr<ChangeFeed> IncrementalSync::SpooledOrLiveFeed(const std::string& start) {
+  auto live = [this](const std::string& from) {
+    BinlogFeedOptions o;
+    o.server_id = CaptureServerId(plan_);
+    o.start = from;
+    o.tables = [this](const std::string& schema, const std::string& table) {
+      for (const auto& t : live_plan_.tables) {
+        if (t.source_schema == schema && t.source_table == table) return true;
+      }
+      return false;
+    };
+    return MakeBinlogFeed(live_plan_, endpoints_, std::move(o));
+  };
+  if (!log_) {
+    // A run that did not copy (resumed after the copy): reopen what a
+    // previous run logged, if anything.
+    ChangeLogOptions o;
+    o.dir = state_dir_ + "/changelog";
+    std::error_code ec;
+    if (std::filesystem::exists(o.dir, ec)) log_ = OpenLocalChangeLog(o);
+  }
+  std::string last = log_ ? log_->LastPosition() : "";
+  if (last.empty() || PositionReached(start, last)) return live(start);
+  // `start` is capture.start (nothing applied yet: the whole log) or the
+  // position of a transaction the log holds.
+  auto capture_start = store_.GetPosition(kCaptureStart);
+  std::unique_ptr<ChangeLog::Reader> reader;
+  try {
+    reader = log_->ReadAfter(capture_start && *capture_start == start ? std::string() : start);
+  } catch (const std::exception&) {
+    return live(start);  // not a logged transaction: the source's binlog has it
+  }
+  return std::make_unique<SpooledFeed>(std::move(reader), start, live);
+}
+
 // ---- catch-up and stream ----------------------------------------------------
 
 void IncrementalSync::OpenFeed(const std::string& start) {
@@ -198,16 +336,7 @@ void IncrementalSync::OpenFeed(const std::string& start) {
     }
     feed_ = MakePgFeed(live_plan_, endpoints_, std::move(o));
   } else {
-    BinlogFeedOptions o;
-    o.server_id = CaptureServerId(plan_);
-    o.start = start;
-    o.tables = [this](const std::string& schema, const std::string& table) {
-      for (const auto& t : live_plan_.tables) {
-        if (t.source_schema == schema && t.source_table == table) return true;
-      }
-      return false;
-    };
-    feed_ = MakeBinlogFeed(live_plan_, endpoints_, std::move(o));
+    feed_ = SpooledOrLiveFeed(start);
   }
 }
 
@@ -218,6 +347,7 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     feed_.reset();
     applier_.reset();
     ReleaseCopySnapshots();
+    StopSpool(&ctx);
     auto start = store_.GetPosition(kCaptureStart);
     if (!start) throw TaskError("capture.start has not recorded a position; run 'sluice apply' from the beginning");
     auto end = store_.GetPosition(kCopyEnd);
@@ -278,6 +408,7 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
         applier_->Apply(batch);
         applied_position_ = batch.back().position;
         feed_->Confirm(applied_position_);
+        ReleaseLog();
       }
       if (ddl) {
         HandleDdl(ctx, *ddl);
@@ -385,6 +516,22 @@ void IncrementalSync::ReplayDdlLog(const std::string& resume_after) {
     kept.push_back(e);
   }
   store_.SetMeta(kDdlLog, kept.dump());
+}
+
+// Change-log segments wholly applied are deleted (at most every 10 s).
+void IncrementalSync::ReleaseLog() {
+  if (!log_) return;
+  int64_t now = NowMicros();
+  if (now - last_release_us_ < 10000000) return;
+  last_release_us_ = now;
+  std::string last = log_->LastPosition();
+  if (last.empty()) return;
+  try {
+    log_->ReleaseThrough(PositionReached(applied_position_, last) ? last : applied_position_);
+  } catch (const std::exception&) {
+    // The applied position is not a logged transaction (live past the log,
+    // or a position-only mark): nothing to release yet.
+  }
 }
 
 void IncrementalSync::PublishStatus(const std::string& phase, bool idle, bool force) {

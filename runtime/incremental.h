@@ -21,7 +21,9 @@
 // meta key "sync" (JSON), at most once a second.
 
 #include <memory>
+#include <atomic>
 #include <mutex>
+#include <thread>
 #include <optional>
 #include <string>
 
@@ -38,6 +40,7 @@ class ChangeApplier;
 class ChangeFeed;
 class MetricsRegistry;
 class TypeRuleSet;
+class ChangeLog;
 
 // The binlog client's replica server id: the plan's, or one derived from the
 // plan name (stable across runs, in 1000000..1999999999).
@@ -66,7 +69,7 @@ class CopyConsistency {
 class IncrementalSync : public CopyConsistency {
  public:
   IncrementalSync(const RunPlan& plan, const Endpoints& endpoints, StateStore& store, RejectSink& rejects,
-                  MetricsRegistry* metrics);
+                  MetricsRegistry* metrics, std::string state_dir);
   ~IncrementalSync() override;
 
   void CaptureStart(TaskContext& ctx);
@@ -81,12 +84,20 @@ class IncrementalSync : public CopyConsistency {
 
  private:
   std::string CopySnapshot(std::string* position);
+  // MySQL family: while the copy runs, a thread captures the binlog from
+  // capture.start into the change log under the state directory (bounded,
+  // flushed every 100 ms), so the source need not keep its binlogs for the
+  // whole copy. Catch-up reads the log, then goes on live.
+  void StartSpool();
+  void StopSpool(TaskContext* ctx);
+  std::unique_ptr<ChangeFeed> SpooledOrLiveFeed(const std::string& start);
   void ReleaseCopySnapshots();
   void OpenFeed(const std::string& start);
   std::string MigrationKey();
   void HandleDdl(TaskContext& ctx, const CapturedTransaction& txn);
   void ReplayDdlLog(const std::string& resume_after);
   void PublishStatus(const std::string& phase, bool idle, bool force);
+  void ReleaseLog();
 
   const RunPlan& plan_;
   RunPlan live_plan_;  // the plan with the DDL applied during sync
@@ -105,6 +116,13 @@ class IncrementalSync : public CopyConsistency {
   std::string copy_slot_;
   std::unique_ptr<ChangeApplier> applier_;
   std::unique_ptr<ChangeFeed> feed_;
+  std::string state_dir_;
+  std::unique_ptr<ChangeLog> log_;
+  std::thread spool_thread_;
+  std::atomic<bool> spool_stop_{false};
+  bool spool_started_ = false;
+  std::string spool_error_;
+  int64_t last_release_us_ = 0;
   std::string applied_position_;
   std::string end_of_copy_;
   int64_t last_status_us_ = 0;

@@ -92,7 +92,7 @@ int64_t PgTimeToUnixMicros(int64_t pg_micros) {
 }
 
 std::string PgSchemaDrift::Describe() const {
-  std::string out = "schema drift on " + schema + "." + table + " at " + FormatLsn(lsn) + ": ";
+  std::string out = "schema drift on " + schema + "." + table + (lsn != 0 ? " at " + FormatLsn(lsn) : "") + ": ";
   for (size_t i = 0; i < changes.size(); ++i) out += (i ? "; " : "") + changes[i];
   return out;
 }
@@ -475,13 +475,19 @@ void PgOutputDecoder::OnRelation(Reader& r, uint64_t wal_start, std::vector<PgCa
     before = previous->wire.columns;
   }
   if (!changes.empty()) {
+    // The walsender sends 0 as the start of every message but the last one a
+    // decoding callback writes (WalSndPrepareWrite), so a Relation message,
+    // always written ahead of its change, has none: the commit LSN of the
+    // transaction it precedes says where the drift is (unknown, 0, inside a
+    // streamed transaction).
+    uint64_t at = wal_start != 0 ? wal_start : txn_ ? txn_->final_lsn : 0;
     PgCaptureEvent e;
     e.kind = PgCaptureEvent::Kind::kSchemaDrift;
-    e.lsn = wal_start;
+    e.lsn = at;
     e.drift.relation_oid = w.oid;
     e.drift.schema = w.schema;
     e.drift.table = w.table;
-    e.drift.lsn = wal_start;
+    e.drift.lsn = at;
     e.drift.changes = std::move(changes);
     e.drift.before = std::move(before);
     e.drift.after = w.columns;

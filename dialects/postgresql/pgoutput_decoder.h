@@ -88,7 +88,10 @@ struct PgSchemaDrift {
   uint32_t relation_oid = 0;
   std::string schema;
   std::string table;
-  uint64_t lsn = 0;                  // WAL position of the message
+  // WAL position of the message; as the server sends none for Relation
+  // messages, the commit LSN of the transaction they precede (0 when not
+  // known: inside a streamed transaction).
+  uint64_t lsn = 0;
   std::vector<std::string> changes;  // one line each: "column 'b' added (text)"
   std::vector<PgRelationColumn> before;  // empty when compared with expectations
   std::vector<PgRelationColumn> after;
@@ -106,7 +109,7 @@ struct PgCaptureEvent {
   enum class Kind { kTransaction, kSchemaDrift, kHeartbeat };
   Kind kind = Kind::kTransaction;
   // kTransaction: the commit's end LSN (also transaction.position, as text);
-  // kSchemaDrift: the Relation message's; kHeartbeat: the heartbeat message's.
+  // kSchemaDrift: drift.lsn; kHeartbeat: the heartbeat message's.
   uint64_t lsn = 0;
 
   // kTransaction

@@ -306,6 +306,36 @@ TEST_CASE("schema drift: added, removed, retyped, re-keyed, reordered, recreated
   CHECK(f.decoder.relation(kRel) == nullptr);
 }
 
+TEST_CASE("schema drift: a Relation message sent without a WAL start is placed at its transaction's commit") {
+  // The walsender sends 0 as the start of a Relation message (it is never a
+  // callback's last write); found by tests/integration/incremental_pg_test.cc,
+  // whose pause message said "at 0/0".
+  PgOutputDecoder decoder;
+  std::vector<PgCaptureEvent> events;
+  decoder.Decode(RelationT(), 0, events);
+  Msg added('R');
+  added.U32(kRel).Str("public").Str("t").U8('d').U16(6);
+  added.U8(1).Str("id").U32(pgoid::kInt4).U32(0xffffffff);
+  added.U8(0).Str("flag").U32(pgoid::kBool).U32(0xffffffff);
+  added.U8(0).Str("data").U32(pgoid::kBytea).U32(0xffffffff);
+  added.U8(0).Str("at").U32(pgoid::kTimestamptz).U32(3);
+  added.U8(0).Str("note").U32(pgoid::kText).U32(0xffffffff);
+  added.U8(0).Str("extra").U32(pgoid::kText).U32(0xffffffff);
+  decoder.Decode(Begin(), kCommitLsn, events);
+  decoder.Decode(added, 0, events);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].lsn == kCommitLsn);
+  CHECK(events[0].drift.Describe() == "schema drift on public.t at 0/16B3700: column 'extra' added (text)");
+
+  // Outside a transaction there is no position to give, and none is made up.
+  PgOutputDecoder outside;
+  events.clear();
+  outside.Decode(RelationT(), 0, events);
+  outside.Decode(added, 0, events);
+  REQUIRE(events.size() == 1);
+  CHECK(events[0].drift.Describe() == "schema drift on public.t: column 'extra' added (text)");
+}
+
 TEST_CASE("expected columns: a first Relation that differs from the catalog is drift") {
   Fixture f;
   f.decoder.ExpectColumns("public", "t",
