@@ -29,6 +29,7 @@
 #include "runtime/apply.h"
 #include "runtime/change_feed.h"
 #include "runtime/endpoints.h"
+#include "runtime/incremental.h"
 #include "runtime/run_plan.h"
 #include "runtime/state_store.h"
 
@@ -212,7 +213,53 @@ struct StatusArgs {
   std::string plan;
   std::string state_dir;
   bool json = false;
+  bool drop_capture = false;  // stop: also drop the slot and publication
 };
+
+// `sluice stop --drop-capture`: once no apply streams from them (waits up to
+// a minute for the stop to take effect), the PostgreSQL slots and the
+// publication of this plan are dropped, so the source stops retaining WAL.
+// The sync cannot resume after this.
+int DropCapture(const std::string& dir) {
+  std::string error;
+  auto j = ReadJson(dir + "/plan.json", &error);
+  std::optional<RunPlan> plan;
+  if (j) plan = ParseRunPlan(*j, &error);
+  if (!plan) {
+    std::cerr << "error: " << error << "\n";
+    return 1;
+  }
+  if (plan->source.dialect != Dialect::kPostgreSQL) {
+    std::cerr << "drop-capture: a MySQL-family source keeps nothing for Sluice (its binlogs expire as configured)\n";
+    return 0;
+  }
+  try {
+    Endpoints endpoints(*plan);
+    auto sql = endpoints.SourcePg();
+    std::string slot = CaptureSlotName(*plan), publication = CapturePublicationName(*plan);
+    auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (true) {
+      auto info = FindSlot(*sql, slot);
+      if (!info || !info->active) break;
+      if (std::chrono::steady_clock::now() > until) {
+        std::cerr << "error: slot " << slot << " is still streamed to (pid " << info->active_pid.value_or(0)
+                  << "); is 'sluice apply' still running?\n";
+        return 1;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    }
+    int dropped = 0;
+    for (const auto& name : {slot, slot + "__copy"}) dropped += DropSlot(*sql, name, false) ? 1 : 0;
+    DropPublication(*sql, publication);
+    std::cerr << "drop-capture: dropped " << dropped << " replication slot(s) (" << slot << ") and publication "
+              << publication << "; this migration's sync cannot resume\n";
+    if (auto store = OpenSqliteStateStoreIfExists(dir)) store->SetMeta("capture_dropped", "1");
+    return 0;
+  } catch (const std::exception& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return 1;
+  }
+}
 
 int RunStatus(const StatusArgs& args, const GlobalOptions& global) {
   DiagnosticSink diags;
@@ -301,6 +348,7 @@ int RunStop(const StatusArgs& args, const GlobalOptions& global) {
   }
   OpenSqliteStateStore(dir)->RequestStop();
   std::cerr << "stop requested: the running apply stops at the next safe point and keeps its checkpoint\n";
+  if (args.drop_capture) return DropCapture(dir);
   return 0;
 }
 
@@ -426,6 +474,9 @@ void AddApplyCommands(CLI::App& app, const GlobalOptions& global, CommandRun* ru
   CLI::App* stop = app.add_subcommand("stop", "Stop a running apply gracefully; its checkpoint is kept (exit 0, 1)");
   stop->add_option("plan", t->plan, "Plan file or plan.json")->required();
   stop->add_option("--state-dir", t->state_dir, "State directory (default .sluice/<plan name>)");
+  stop->add_flag("--drop-capture", t->drop_capture,
+                 "Also drop the PostgreSQL replication slot and publication once the apply has stopped "
+                 "(finishing or abandoning the migration: the sync cannot resume)");
   stop->callback([t, &global, run] { *run = [t, &global] { return RunStop(*t, global); }; });
 }
 

@@ -348,6 +348,10 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     applier_.reset();
     ReleaseCopySnapshots();
     StopSpool(&ctx);
+    if (store_.GetMeta("capture_dropped")) {
+      throw TaskError("the change capture of this migration no longer exists ('sluice stop --drop-capture' dropped "
+                      "it), so the sync cannot resume; start a new migration with a new --state-dir");
+    }
     auto start = store_.GetPosition(kCaptureStart);
     if (!start) throw TaskError("capture.start has not recorded a position; run 'sluice apply' from the beginning");
     auto end = store_.GetPosition(kCopyEnd);
