@@ -220,9 +220,9 @@ struct StatusArgs {
 // a minute for the stop to take effect), the PostgreSQL slots and the
 // publication of this plan are dropped, so the source stops retaining WAL.
 // The sync cannot resume after this.
-int DropCapture(const std::string& dir) {
+int DropCapture(const std::string& plan_arg, const std::string& dir) {
   std::string error;
-  auto j = ReadJson(dir + "/plan.json", &error);
+  auto j = ReadJson(IsPlanJson(plan_arg) ? plan_arg : dir + "/plan.json", &error);
   std::optional<RunPlan> plan;
   if (j) plan = ParseRunPlan(*j, &error);
   if (!plan) {
@@ -348,7 +348,7 @@ int RunStop(const StatusArgs& args, const GlobalOptions& global) {
   }
   OpenSqliteStateStore(dir)->RequestStop();
   std::cerr << "stop requested: the running apply stops at the next safe point and keeps its checkpoint\n";
-  if (args.drop_capture) return DropCapture(dir);
+  if (args.drop_capture) return DropCapture(args.plan, dir);
   return 0;
 }
 

@@ -7,8 +7,12 @@
 # 2. starts throwaway PostgreSQL 15 and MariaDB 10.11 servers on free
 #    loopback ports under a temporary directory (scripts/test-servers.sh);
 # 3. loads a sample shop database into PostgreSQL (scripts/demo/shop-postgresql.sql);
-# 4. validates the plan, shows `sluice plan` (the dry run), runs `sluice apply`;
-# 5. compares source and target table by table with each engine's own SQL.
+# 4. validates the plan, shows `sluice plan` (the dry run), starts `sluice apply`
+#    (schema, full copy, then incremental sync) while an "application" keeps
+#    changing the source;
+# 5. waits until the target has caught up, compares source and target table by
+#    table with each engine's own SQL, runs `sluice verify`;
+# 6. stops the sync and drops its replication slot (`sluice stop --drop-capture`).
 # The servers are stopped by PID on exit, also on failure or Ctrl-C.
 set -euo pipefail
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)
@@ -50,12 +54,30 @@ workdir=$dir/work
 mkdir -p "$workdir"
 "$SLUICE" plan "$PLAN" --out "$workdir/plan.json"
 
-stage "5. sluice apply (the reviewed plan.json, exactly as planned)"
-"$SLUICE" apply "$workdir/plan.json" --state-dir "$workdir/state"
-"$SLUICE" status "$workdir/plan.json" --state-dir "$workdir/state" | head -n 1
+stage "5. sluice apply (the reviewed plan.json): copy, then sync, while the application writes"
+"$SLUICE" apply "$workdir/plan.json" --state-dir "$workdir/state" 2> "$workdir/apply.log" &
+apply_pid=$!
+app() { psql -X -q -h 127.0.0.1 -p "$SLUICE_DEMO_PG_PORT" -U postgres -d shop -c "$1" > /dev/null; }
+for i in $(seq 1 40); do
+  app "INSERT INTO orders (customer_id, status, placed_at, note) VALUES ($((i * 37 % 2000 + 1)), 'pending', now(), 'placed during the migration #$i')"
+  app "UPDATE orders SET status = 'shipped' WHERE id = $((i * 211 % 20000 + 1))"
+  app "UPDATE products SET price = price + 0.01 WHERE id = $((i % 500 + 1))"
+  app "DELETE FROM order_items WHERE order_id = $((i * 97 % 20000 + 1)) AND line = 3"
+  app "INSERT INTO page_views VALUES (now(), '/live/$i', NULL)"
+  sleep 0.1
+done
+echo "the application made 200 changes while Sluice was copying and syncing"
+"$SLUICE" wait "$workdir/plan.json" --state-dir "$workdir/state" --caught-up --timeout 300
+"$SLUICE" status "$workdir/plan.json" --state-dir "$workdir/state" | head -n 3
 
 stage "6. Source and target hold the same rows"
 bash scripts/demo/compare.sh "$SLUICE_DEMO_PG_PORT" "$SLUICE_DEMO_MARIADB_PORT"
+"$SLUICE" verify "$workdir/plan.json" --state-dir "$workdir/state" | tail -n 3
+
+stage "7. Stop the sync; drop its replication slot (the migration is finished)"
+"$SLUICE" stop "$workdir/plan.json" --state-dir "$workdir/state" --drop-capture
+wait "$apply_pid"
+tail -n 3 "$workdir/apply.log"
 
 stage "Done"
 echo "Read docs/plan-language.md to write your own plan; 'sluice --help' lists the commands."

@@ -42,12 +42,14 @@ CREATE TABLE order_items (
   PRIMARY KEY (order_id, line)
 );
 
--- No key: Sluice adds a hidden one on the target.
+-- No key: Sluice adds a hidden one on the target. Logical replication
+-- identifies its rows by all columns (REPLICA IDENTITY FULL).
 CREATE TABLE page_views (
   viewed_at timestamp(3) NOT NULL,
   path text NOT NULL,
   referrer text
 );
+ALTER TABLE page_views REPLICA IDENTITY FULL;
 
 CREATE VIEW customer_totals AS
   SELECT c.id, c.email, sum(i.qty * i.unit_price) AS total
