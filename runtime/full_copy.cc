@@ -407,6 +407,7 @@ class FullCopyRunner : public TaskRunner {
       }
     }
     cols += ")" + sets;
+    if (IsMySQLFamily(s.target) && !LocalInfileAllowed(tgt)) return InsertLoad(ctx, s, *reader, tgt);
     if (IsMySQLFamily(s.target)) {
       LoadResult r = LoadMySql(static_cast<MySqlConnection&>(tgt), s.target_table_sql, cols, producer);
       if (r.warnings > 0 || r.affected != r.rows) return std::nullopt;
@@ -421,6 +422,63 @@ class FullCopyRunner : public TaskRunner {
       if (st.rfind("22", 0) == 0 || st.rfind("23", 0) == 0) return std::nullopt;
       throw;
     }
+  }
+
+  // Whether the MySQL-family target takes LOAD DATA LOCAL INFILE (asked once).
+  bool LocalInfileAllowed(SqlConnection& tgt) {
+    std::call_once(infile_checked_, [&] {
+      QueryResult r = tgt.Query("SELECT @@GLOBAL.local_infile");
+      local_infile_ = !r.rows.empty() && r.rows[0][0].value_or("0") == "1";
+    });
+    return local_infile_;
+  }
+
+  // The bulk path when the target refuses LOAD DATA LOCAL: multi-row INSERTs
+  // of up to 1,000 rows or 1 MiB. nullopt when the target refused or adjusted
+  // a value (the chunk is then redone row by row, as for LOAD DATA).
+  std::optional<std::pair<int64_t, int64_t>> InsertLoad(TaskContext& ctx, const TableCodec& s, RowReader& reader,
+                                                        SqlConnection& tgt) {
+    std::string cols;
+    for (size_t i = 0; i < s.cols.size(); ++i) cols += (i ? ", " : "") + s.QuoteTarget(s.cols[i].target);
+    const std::string prefix = "INSERT INTO " + s.target_table_sql + " (" + cols + ") VALUES ";
+    std::vector<std::optional<std::string_view>> row;
+    std::vector<std::optional<std::string>> values;
+    std::string sql;
+    int64_t rows = 0, bytes = 0, in_batch = 0;
+    auto send = [&]() -> bool {
+      if (in_batch == 0) return true;
+      uint64_t affected = 0;
+      try {
+        affected = tgt.Exec(sql);
+      } catch (const DbException& e) {
+        if (IsRowError(s.target, e.error())) return false;
+        throw;
+      }
+      QueryResult w = tgt.Query("SELECT @@warning_count");
+      bool clean = static_cast<int64_t>(affected) == in_batch && !w.rows.empty() && w.rows[0][0].value_or("0") == "0";
+      bytes += static_cast<int64_t>(sql.size());
+      sql.clear();
+      in_batch = 0;
+      return clean;
+    };
+    while (reader.Next(row)) {
+      if ((rows + 1) % 10000 == 0 && ctx.stop_requested()) throw TaskStopped();
+      if (!ConvertRow(ctx, s, row, values)) continue;
+      sql += in_batch == 0 ? prefix : std::string(", ");
+      sql += "(";
+      for (size_t i = 0; i < values.size(); ++i) {
+        if (i) sql += ", ";
+        sql += values[i] ? TargetTextLiteral(tgt, s.cols[i], *values[i]) : std::string("NULL");
+      }
+      sql += ")";
+      ++in_batch;
+      ++rows;
+      if (in_batch >= 1000 || sql.size() >= (size_t{1} << 20)) {
+        if (!send()) return std::nullopt;
+      }
+    }
+    if (!send()) return std::nullopt;
+    return std::make_pair(rows, bytes);
   }
 
   // The careful path: one INSERT per row, each row's refusal handled alone.
@@ -497,6 +555,8 @@ class FullCopyRunner : public TaskRunner {
   CopySlots& slots_;
   RejectSink& rejects_;
   CopyConsistency* consistency_;  // incremental plans: snapshot reads
+  std::once_flag infile_checked_;
+  bool local_infile_ = true;
 };
 
 }  // namespace

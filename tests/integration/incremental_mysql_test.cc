@@ -335,5 +335,41 @@ TEST_CASE("MariaDB -> PostgreSQL: incremental under load, the source restarted d
   MESSAGE("MariaDB -> PostgreSQL incremental: " << secs << "s");
 }
 
+// Not incremental, but needs a server-wide setting, so it lives in this
+// serial test: a target that refuses LOAD DATA LOCAL INFILE gets the copy by
+// multi-row INSERTs, with the same rows.
+TEST_CASE("MariaDB -> MariaDB with local_infile=OFF on the target: copied by multi-row INSERT, identical") {
+  std::string src_db = testing::CreateFreshMariaDbDatabase("noinfile_src");
+  std::string tgt_db = testing::CreateFreshMariaDbDatabase("noinfile_tgt");
+  LoadMariaDb(src_db, "mariadb_types.sql");
+  std::string dir = MakeTempDir("noinfile");
+  std::string plan = dir + "/plan.yaml";
+  std::string text = IncrementalPlan("noinfile", src_db, Engine::kMariaDb, tgt_db, "{ parallel: 2, chunk_rows: 100 }", {});
+  text.replace(text.find("steps: [schema, full, incremental]"), std::string("steps: [schema, full, incremental]").size(),
+               "steps: [schema, full]");
+  WriteFile(plan, text);
+  testing::MariaDbSession admin(TestServersFromEnv().mariadb.Admin());
+  admin.Exec("SET GLOBAL local_infile = 0");
+  struct Restore {
+    testing::MariaDbSession& s;
+    ~Restore() {
+      try {
+        s.Exec("SET GLOBAL local_infile = 1");
+      } catch (...) {
+      }
+    }
+  } restore{admin};
+  RunResult r = RunSluice({"apply", plan, "--state-dir", dir + "/state"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(r.err.find("multi-row INSERTs") != std::string::npos);
+  Side src(Engine::kMariaDb, src_db), tgt(Engine::kMariaDb, tgt_db);
+  std::vector<TableCheck> checks = MariaDbSourceChecks(Engine::kMariaDb, src_db, tgt_db);
+  checks.erase(std::remove_if(checks.begin(), checks.end(),
+                              [](const TableCheck& c) { return c.target_table.find("`filtered`") != std::string::npos; }),
+               checks.end());
+  CompareAll(src, tgt, checks);
+}
+
 }  // namespace
 }  // namespace sluice::fctest
