@@ -70,12 +70,7 @@ struct TranslateSettings {
   bool strict = false;
 };
 
-// Longest identifier the dialect accepts: bytes for PostgreSQL (63),
-// characters for the MySQL family (64).
-size_t MaxIdentifierLength(Dialect d);
-// `name` shortened to fit, deterministically: a prefix plus '_' and 8 hex
-// digits of a hash of the whole name. Unchanged when it fits.
-std::string FitIdentifier(const std::string& name, Dialect d);
+// MaxIdentifierLength and FitIdentifier: common/dialect.h.
 
 // `source` is the catalog `resolved` was made from (enum and domain types are
 // looked up there).

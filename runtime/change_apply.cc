@@ -289,6 +289,7 @@ struct ChangeApplier::Impl {
     std::vector<std::string> statements;
     StatementBuilder builder{*this, c, statements};
     for (const RowWork& r : w.job) builder.Add(r);
+    builder.FlushCompacted();
     builder.Flush();
     statements.push_back(MetaUpsert(c, w.id, w.record_position, w.seq, w.commit_us));
     if (w.write_complete) statements.push_back(MetaUpsert(c, -1, w.end_position, w.seq, w.commit_us));
@@ -409,8 +410,68 @@ struct ChangeApplier::Impl {
     }
 
     void Statement(std::string sql) {
+      if (!flushing_compacted) FlushCompacted();
       Flush();
       out.push_back(std::move(sql));
+    }
+
+    // Compaction: within a phase only each key's last state matters (the
+    // phase commits as one transaction per worker, and a worker holds every
+    // change of its keys). Whole-row changes are folded into one entry per
+    // key -- deleted, or its last image -- and written as one DELETE and
+    // multi-row upserts per table instead of a statement per change. Deletes
+    // go first and upserts in the order of their last change, so a unique
+    // value one row gives up is free before another row takes it.
+    struct Pending {
+      bool deleted = false;
+      Image image;           // the last image (deleted: holds the key)
+      const RowWork* work = nullptr;
+      int64_t order = 0;
+    };
+    std::vector<TableState*> pending_tables;
+    std::map<TableState*, std::unordered_map<std::string, Pending>> pending;
+    int64_t pending_order = 0;
+
+    void Compact(const RowWork& r, const Image& old_image, const std::string& old_key, const Image& after,
+                 const std::string& new_key) {
+      auto [it, fresh] = pending.try_emplace(r.table);
+      if (fresh) pending_tables.push_back(r.table);
+      auto& m = it->second;
+      if (r.row->kind == ChangeKind::kDelete || old_key != new_key) {
+        Pending& d = m[old_key];
+        d.deleted = true;
+        d.image = old_image;
+        d.work = &r;
+        d.order = ++pending_order;
+      }
+      if (r.row->kind != ChangeKind::kDelete) {
+        Pending& u = m[new_key];
+        u.deleted = false;
+        u.image = after;
+        u.work = &r;
+        u.order = ++pending_order;
+      }
+    }
+
+    bool flushing_compacted = false;
+    void FlushCompacted() {
+      flushing_compacted = true;
+      for (TableState* t : pending_tables) {
+        auto& m = pending[t];
+        std::vector<std::pair<const std::string*, Pending*>> upserts;
+        for (auto& [key, p] : m) {
+          if (p.deleted) {
+            AppendDelete(t, p.image, key);
+          } else {
+            upserts.emplace_back(&key, &p);
+          }
+        }
+        std::sort(upserts.begin(), upserts.end(), [](const auto& a, const auto& b) { return a.second->order < b.second->order; });
+        for (auto& [key, p] : upserts) AddUpsert(*p->work, p->image, *key, RunKind::kUpsert);
+      }
+      pending_tables.clear();
+      pending.clear();
+      flushing_compacted = false;
     }
 
     // The row's image as literals; false when a value cannot be represented
@@ -526,12 +587,18 @@ struct ChangeApplier::Impl {
       if (!row.before.empty() && !Literals(r, row.before, before)) return;
       if (!row.after.empty() && !Literals(r, row.after, after)) return;
       if (tc.keyless) {
+        FlushCompacted();
         AddKeyless(r, before, after);
         return;
       }
       const Image& old_image = row.before.empty() ? after : before;
       std::string old_key = KeyTuple(tc, old_image);
       std::string new_key = row.after.empty() ? "" : KeyTuple(tc, after);
+      if (row.kind == ChangeKind::kDelete ? !old_key.empty() : (after.Complete() && !old_key.empty() && !new_key.empty())) {
+        Compact(r, old_image, old_key, after, new_key);
+        return;
+      }
+      FlushCompacted();
       switch (row.kind) {
         case ChangeKind::kInsert:
           if (new_key.empty()) throw TaskError("an insert into " + tc.table->SourceName() + " without its key values");
@@ -568,7 +635,7 @@ struct ChangeApplier::Impl {
       if (!after.Complete()) {
         throw TaskError("an insert into " + tc.table->SourceName() + " without every column's value");
       }
-      if (kind == RunKind::kUpsert && !impl.mysql_target && !tc.unique_keys.empty()) {
+      if (kind == RunKind::kUpsert && r.idempotent && !impl.mysql_target && !tc.unique_keys.empty()) {
         // REPLACE semantics on PostgreSQL: rows holding one of this row's
         // unique values under another key go first (a replay window only).
         for (const auto& uk : tc.unique_keys) {

@@ -73,43 +73,6 @@ bool IEq(std::string_view a, std::string_view b) {
   return true;
 }
 
-// compiler/translate.cc's FitIdentifier, repeated so names made during sync
-// are the names the planner would have made (the runtime does not link the
-// compiler): a prefix plus '_' and 8 hex digits of an FNV-1a hash.
-uint32_t Fnv1a(const std::string& s) {
-  uint32_t h = 2166136261u;
-  for (unsigned char c : s) {
-    h ^= c;
-    h *= 16777619u;
-  }
-  return h;
-}
-
-std::string FitIdentifier(const std::string& name, Dialect d) {
-  size_t max = d == Dialect::kPostgreSQL ? 63 : 64;
-  size_t length = 0;
-  for (unsigned char c : name) {
-    if (d == Dialect::kPostgreSQL || (c & 0xC0) != 0x80) ++length;
-  }
-  if (length <= max) return name;
-  char hash[16];
-  snprintf(hash, sizeof hash, "_%08x", Fnv1a(name));
-  size_t keep = max - 9;
-  std::string out;
-  size_t count = 0;
-  for (size_t i = 0; i < name.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(name[i]);
-    if ((c & 0xC0) == 0x80) continue;
-    size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : 4;
-    size_t cost = d == Dialect::kPostgreSQL ? len : 1;
-    if (count + cost > keep) break;
-    count += cost;
-    out.append(name, i, len);
-    i += len - 1;
-  }
-  return out + hash;
-}
-
 // ---- lexer ---------------------------------------------------------------------
 
 struct Token {

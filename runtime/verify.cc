@@ -45,6 +45,7 @@
 #include "common/text.h"
 #include "runtime/reporter.h"
 #include "runtime/row_io.h"
+#include "runtime/table_codec.h"
 
 namespace sluice {
 
@@ -211,17 +212,6 @@ Side OpenTarget(const Endpoints& e) {
   return s;
 }
 
-std::string Hex(std::string_view b) {
-  static const char* k = "0123456789abcdef";
-  std::string h;
-  h.reserve(b.size() * 2);
-  for (unsigned char c : b) {
-    h += k[c >> 4];
-    h += k[c & 15];
-  }
-  return h;
-}
-
 std::string UnsignedFromBytes(std::string_view b) {
   unsigned long long v = 0;
   for (unsigned char c : b) v = (v << 8) | c;
@@ -236,7 +226,7 @@ std::string SourceLiteral(const Spec& s, SqlConnection& conn, const VCol& c, con
     for (char ch : v) plain = plain && (std::isdigit(static_cast<unsigned char>(ch)) || ch == '-' || ch == '.');
     if (plain) return v;
   }
-  if (c.binary) return IsMySQLFamily(s.sd) ? "X'" + Hex(v) + "'" : "'\\x" + Hex(v) + "'::bytea";
+  if (c.binary) return IsMySQLFamily(s.sd) ? "X'" + HexDigits(v) + "'" : "'\\x" + HexDigits(v) + "'::bytea";
   if (n && n->kind == NeutralKind::kTimestamp && n->with_tz && s.sd == Dialect::kPostgreSQL) {
     return conn.QuoteString(v + "+00");
   }
@@ -246,7 +236,7 @@ std::string SourceLiteral(const Spec& s, SqlConnection& conn, const VCol& c, con
 // The target's text for a value as a target literal.
 std::string TargetTextLiteral(const Spec& s, SqlConnection& conn, const VCol& c, const std::string& text) {
   if (c.bit_target || c.integer) return text;
-  if (c.binary && IsMySQLFamily(s.td)) return "X'" + Hex(text) + "'";
+  if (c.binary && IsMySQLFamily(s.td)) return "X'" + HexDigits(text) + "'";
   return conn.QuoteString(text);
 }
 
@@ -255,7 +245,7 @@ std::string TargetTextLiteral(const Spec& s, SqlConnection& conn, const VCol& c,
 std::string TargetRawLiteral(const Spec& s, SqlConnection& conn, const VCol& c, const std::string& raw) {
   if (IsMySQLFamily(s.td)) {
     if (c.bit_target) return UnsignedFromBytes(raw);
-    if (c.binary) return "X'" + Hex(raw) + "'";
+    if (c.binary) return "X'" + HexDigits(raw) + "'";
   }
   if (c.integer) return raw;
   return conn.QuoteString(raw);

@@ -369,7 +369,9 @@ std::optional<CapturedTransaction> BinlogClient::Next(std::chrono::milliseconds 
     decoder_->Feed(Bytes(reinterpret_cast<const uint8_t*>(event.data()), event.size()), &out);
     for (auto& t : out) ready_.push_back(std::move(t));
     out.clear();
-    if (std::chrono::steady_clock::now() >= deadline && ready_.empty()) return std::nullopt;
+    // Past the deadline the loop goes on only while events are already
+    // queued (the wait above returns at once): a transaction is several
+    // events, and Next(0) must return one that has fully arrived.
   }
 }
 

@@ -1,5 +1,7 @@
 #include "tests/integration/datasets.h"
 
+#include <doctest/doctest.h>
+
 namespace sluice::fctest {
 
 using testing::TestServersFromEnv;
@@ -178,6 +180,16 @@ std::vector<TableCheck> PgSourceChecks(const std::string& tgt_db) {
 
   AddCommonTables(k, out);
   return out;
+}
+
+void CompareAll(Side& src, Side& tgt, const std::vector<TableCheck>& checks) {
+  for (const auto& c : checks) {
+    int64_t rows = 0;
+    std::string diff = CompareTable(src, tgt, c, &rows);
+    INFO("table " << c.target_table);
+    CHECK_MESSAGE(diff.empty(), diff);
+    CHECK(rows > 0);
+  }
 }
 
 }  // namespace sluice::fctest

@@ -41,4 +41,8 @@ std::vector<TableCheck> MariaDbSourceChecks(Engine tgt, const std::string& src_d
 // postgresql_types.sql migrated to MariaDB.
 std::vector<TableCheck> PgSourceChecks(const std::string& tgt_db);
 
+// Compares every table (doctest CHECKs, one per table, naming it); each
+// source table must have rows.
+void CompareAll(Side& src, Side& tgt, const std::vector<TableCheck>& checks);
+
 }  // namespace sluice::fctest

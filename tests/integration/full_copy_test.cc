@@ -53,16 +53,6 @@ std::string DatasetPlan(const std::string& name, Engine src, const std::string& 
          "full: " + full + "\n";
 }
 
-void CompareAll(Side& src, Side& tgt, const std::vector<TableCheck>& checks) {
-  for (const auto& c : checks) {
-    int64_t rows = 0;
-    std::string diff = CompareTable(src, tgt, c, &rows);
-    INFO("table " << c.target_table);
-    CHECK_MESSAGE(diff.empty(), diff);
-    CHECK(rows > 0);
-  }
-}
-
 std::string ColumnType(Side& tgt, const std::string& schema, const std::string& table, const std::string& column) {
   std::string sql = tgt.engine() == Engine::kMariaDb
                         ? "SELECT COLUMN_TYPE FROM information_schema.COLUMNS WHERE TABLE_SCHEMA = '" + schema +

@@ -188,15 +188,6 @@ std::vector<TableCheck> SysbenchChecks(Engine tgt, const std::string& src_db, co
   return out;
 }
 
-void CompareAll(Side& src, Side& tgt, const std::vector<TableCheck>& checks) {
-  for (const auto& c : checks) {
-    int64_t rows = 0;
-    std::string diff = CompareTable(src, tgt, c, &rows);
-    INFO("table " << c.target_table);
-    CHECK_MESSAGE(diff.empty(), diff);
-  }
-}
-
 void WaitCaughtUp(const std::string& plan, const std::string& state) {
   RunResult w = RunSluice({"wait", plan, "--state-dir", state, "--caught-up", "--timeout", "120"}, {}, 150);
   INFO(w.err);
