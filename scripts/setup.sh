@@ -23,6 +23,7 @@ readonly PACKAGES=(
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev  # /metrics (httplib is built with TLS, zlib, brotli)
   clang-14 libclang-rt-14-dev
   iproute2 procps util-linux  # ss, pgrep, runuser/setsid: used by scripts/test-servers.sh
+  jq                          # bench/ scripts read `sluice status --json`
 )
 # The antlr4 tool is a Java program. Its package depends on "default-jre-headless | a Java
 # runtime", so any installed Java will do; default-jre-headless is only added when none is found.
