@@ -235,7 +235,7 @@ sluice_wait() {  # TIMEOUT
 # sluice_meta's complete position (worker -1) on the target, domain 0's sequence number.
 applied_seq() {
   local p
-  p=$(my target -e "SELECT position FROM sluice_meta.apply_position WHERE plan = 'cdc-bench' AND worker = -1" 2>/dev/null)
+  p=$(my target -e "SELECT position FROM sluice_meta.apply_position WHERE migration LIKE 'cdc-bench/%' AND worker = -1" 2>/dev/null)
   [[ -n $p ]] && seq_of "$p" || echo 0
 }
 

@@ -117,7 +117,7 @@ stop_apply() {
 }
 applied_lsn() {  # sluice_meta's complete position on MariaDB, as a number
   local p
-  p=$(my -e "SELECT position FROM sluice_meta.apply_position WHERE plan = 'cdc-pg-bench' AND worker = -1" 2>/dev/null)
+  p=$(my -e "SELECT position FROM sluice_meta.apply_position WHERE migration LIKE 'cdc-pg-bench/%' AND worker = -1" 2>/dev/null)
   [[ $p == */* ]] && lsn "$p" || echo 0
 }
 
