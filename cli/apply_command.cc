@@ -320,7 +320,11 @@ int RunStatus(const StatusArgs& args, const GlobalOptions& global) {
                   y.value("phase", "").c_str(), y.value("idle", false) ? "caught up" : "applying",
                   static_cast<long long>(y.value("rows", int64_t{0})), static_cast<long long>(y.value("transactions", int64_t{0})),
                   y.value("rows_per_second", 0.0), y.value("kb_per_second", 0.0), y.value("lag_seconds", 0.0));
-    std::cout << line << "\n  position " << y.value("applied_position", std::string("(start)")) << "\n";
+    std::cout << line << "\n  position " << y.value("applied_position", std::string("(start)"));
+    if (y.contains("backlog")) {
+      std::cout << ", backlog " << y["backlog"].get<int64_t>() << " " << y.value("backlog_unit", std::string());
+    }
+    std::cout << "\n";
   }
   for (const auto& t : tasks) {
     std::cout << "  " << t.id << "  " << TaskStateName(t.state);

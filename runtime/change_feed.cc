@@ -71,6 +71,33 @@ std::string CurrentSourcePosition(const Endpoints& endpoints) {
   return p.FilePosition();
 }
 
+std::optional<Backlog> SourceBacklog(SqlConnection& source, Dialect dialect, const std::string& applied) {
+  if (dialect == Dialect::kPostgreSQL) {
+    if (!ParseLsn(applied)) return std::nullopt;
+    QueryResult r = source.Query("SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), " + source.QuoteString(applied) +
+                                 "::pg_lsn)::bigint");
+    if (r.rows.empty() || !r.rows[0][0]) return std::nullopt;
+    return Backlog{std::max<int64_t>(0, std::stoll(*r.rows[0][0])), "bytes"};
+  }
+  binlog::ServerBinlogPosition now = binlog::ReadServerBinlogPosition(source);
+  if (LooksLikeFilePos(applied)) {
+    auto colon = applied.rfind(':');
+    if (applied.substr(0, colon) != now.file) return std::nullopt;
+    return Backlog{std::max<int64_t>(0, static_cast<int64_t>(now.offset) - std::stoll(applied.substr(colon + 1))), "bytes"};
+  }
+  auto have = binlog::ParseGtidList(applied), want = binlog::ParseGtidList(now.gtid);
+  if (!have || !want) return std::nullopt;
+  int64_t behind = 0;
+  for (const auto& g : *want) {
+    uint64_t at = 0;
+    for (const auto& h : *have) {
+      if (h.domain_id == g.domain_id) at = h.seq_no;
+    }
+    if (g.seq_no > at) behind += static_cast<int64_t>(g.seq_no - at);
+  }
+  return Backlog{behind, "transactions"};
+}
+
 namespace {
 
 // The set of planned source tables, for the capture's table filter.
@@ -177,10 +204,11 @@ class PgFeed : public ChangeFeed {
     if (unknown.empty()) return;
     std::string list;
     for (const auto& u : unknown) list += (list.empty() ? "" : ", ") + u;
-    throw TaskError(drift.Describe() + "; the plan does not know column(s) " + list +
-                    ". The sync is paused with nothing applied past the change. Add the column(s) on the target "
-                    "table " + table->TargetName() + " by hand and re-plan, or drop them from the source; then run "
-                    "'sluice apply' again to resume");
+    throw TaskError(drift.Describe() + "; the plan does not know column(s) " + list + " of " +
+                    table->SourceName() + ". The sync is paused with nothing applied past the change, and rows "
+                    "carrying the new column(s) cannot be applied by this migration's plan. To go on: undo the "
+                    "change on the source if it was a mistake (rows written meanwhile still carry the column), or "
+                    "plan the new schema ('sluice plan') and migrate again with a new --state-dir");
   }
 
   void MaybeHeartbeat() {

@@ -46,6 +46,15 @@ bool PositionReached(const std::string& a, const std::string& b);
 // MySQL-family servers, pg_current_wal_lsn() on PostgreSQL.
 std::string CurrentSourcePosition(const Endpoints& endpoints);
 
+// How far the source's log is ahead of `applied`: transactions (MariaDB
+// GTIDs), bytes (PostgreSQL WAL, or one binlog file), or nullopt when it
+// cannot be told (binlog positions in different files).
+struct Backlog {
+  int64_t amount = 0;
+  const char* unit = "transactions";
+};
+std::optional<Backlog> SourceBacklog(SqlConnection& source, Dialect dialect, const std::string& applied);
+
 struct BinlogFeedOptions {
   uint32_t server_id = 0;
   std::string start;  // position to resume after

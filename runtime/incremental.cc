@@ -573,6 +573,19 @@ void IncrementalSync::PublishStatus(const std::string& phase, bool idle, bool fo
   last_bytes_ = bytes;
   last_bytes_us_ = now;
   j["kb_per_second"] = kb_per_second;
+  // The backlog: one query on the source a second (dropped on failure: the
+  // feed reports real trouble).
+  std::optional<Backlog> backlog;
+  try {
+    if (!status_source_) status_source_ = endpoints_.Source();
+    backlog = SourceBacklog(*status_source_, plan_.source.dialect, applied_position_);
+  } catch (const std::exception&) {
+    status_source_.reset();
+  }
+  if (backlog) {
+    j["backlog"] = backlog->amount;
+    j["backlog_unit"] = backlog->unit;
+  }
   j["updated_us"] = now;
   store_.SetMeta("sync", j.dump());
   if (metrics_) {
@@ -594,6 +607,11 @@ void IncrementalSync::PublishStatus(const std::string& phase, bool idle, bool fo
     metrics_->GetGauge("sluice_sync_rows_per_second", "Row changes applied per second.").Set(rows_per_second_);
     metrics_->GetGauge("sluice_sync_received_kb_per_second", "Change-log KB received per second.").Set(kb_per_second);
     metrics_->GetGauge("sluice_sync_caught_up", "1 when nothing is waiting to be applied.").Set(idle ? 1 : 0);
+    if (backlog) {
+      metrics_->GetGauge("sluice_sync_backlog", "How far the source's log is ahead of what was applied.",
+                         {{"unit", backlog->unit}})
+          .Set(static_cast<double>(backlog->amount));
+    }
   }
 }
 

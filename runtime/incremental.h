@@ -116,6 +116,7 @@ class IncrementalSync : public CopyConsistency {
   std::string copy_slot_;
   std::unique_ptr<ChangeApplier> applier_;
   std::unique_ptr<ChangeFeed> feed_;
+  std::unique_ptr<SqlConnection> status_source_;  // the backlog query
   std::string state_dir_;
   std::unique_ptr<ChangeLog> log_;
   std::thread spool_thread_;
