@@ -8,7 +8,8 @@
 // MariaDB -> MariaDB: kill -9 of Sluice during the copy and again during
 // sync, then DDL during sync (ADD COLUMN, MODIFY COLUMN, RENAME TABLE) with
 // later rows landing in the right columns.
-// MariaDB -> PostgreSQL: the source server restarted during sync.
+// MariaDB -> PostgreSQL: kill -9 during sync, then the source server
+// restarted during sync.
 
 #include <doctest/doctest.h>
 
@@ -281,7 +282,7 @@ TEST_CASE("MariaDB -> MariaDB: sysbench and a type-rich writer through schema, f
   MESSAGE("MariaDB -> MariaDB incremental: " << secs << "s");
 }
 
-TEST_CASE("MariaDB -> PostgreSQL: incremental under load, the source restarted during sync") {
+TEST_CASE("MariaDB -> PostgreSQL: incremental under load, kill -9 during sync, the source restarted during sync") {
   auto start = std::chrono::steady_clock::now();
   std::string src_db = testing::CreateFreshMariaDbDatabase("inc_src");
   std::string tgt_db = testing::CreateFreshPgDatabase("inc_tgt");
@@ -295,8 +296,12 @@ TEST_CASE("MariaDB -> PostgreSQL: incremental under load, the source restarted d
   Writer writer(src_db, 7);
   writer.Start();
   Background bench([&] { std::system(Sysbench(src_db, "run", "--threads=2 --time=6 --rate=150").c_str()); });
+  auto first = std::make_unique<SluiceProcess>(std::vector<std::string>{"apply", plan, "--state-dir", state}, dir);
+  REQUIRE_MESSAGE(WaitForTask(plan, state, "incremental.stream", "running", 60), first->Err());
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  REQUIRE(!first->Poll());
+  first->Kill9();  // during sync, under load
   SluiceProcess apply({"apply", plan, "--state-dir", state}, dir);
-  REQUIRE_MESSAGE(WaitForTask(plan, state, "incremental.stream", "running", 60), apply.Err());
   bench.Join();
 
   testing::RestartMariaDb();  // the writer reconnects; the binlog client resumes
