@@ -44,14 +44,14 @@ class DdlWriter {
                                   const Index& index) const = 0;
   virtual std::string DropIndex(const std::string& schema, const std::string& table,
                                 const std::string& index) const = 0;
-  virtual std::string AddForeignKey(const std::string& schema, const std::string& table,
-                                    const ForeignKey& fk) const = 0;
-  virtual std::string AddCheck(const std::string& schema, const std::string& table,
-                               const Check& check) const = 0;
-  virtual std::string AddColumn(const std::string& schema, const std::string& table,
-                                const Column& column) const = 0;
-  virtual std::string DropColumn(const std::string& schema, const std::string& table,
-                                 const std::string& column) const = 0;
+  // The same statement shapes on every engine; only what each engine
+  // supports of a foreign key (MATCH FULL, DEFERRABLE: PostgreSQL) differs.
+  std::string AddForeignKey(const std::string& schema, const std::string& table, const ForeignKey& fk) const;
+  std::string AddCheck(const std::string& schema, const std::string& table, const Check& check) const;
+  std::string AddColumn(const std::string& schema, const std::string& table, const Column& column) const;
+  std::string DropColumn(const std::string& schema, const std::string& table, const std::string& column) const;
+  // "a", "b" quoted and comma-separated.
+  std::string ColumnList(const std::vector<std::string>& columns) const;
   // Changes a column's type, nullability and default to those of `column`.
   virtual std::vector<std::string> AlterColumn(const std::string& schema, const std::string& table,
                                                const Column& column) const = 0;

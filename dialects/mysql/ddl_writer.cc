@@ -129,33 +129,6 @@ class MySqlDdlWriter : public DdlWriter {
     return "DROP INDEX " + QuoteIdent(index) + " ON " + QualifiedName(schema, table);
   }
 
-  std::string AddForeignKey(const std::string& schema, const std::string& table,
-                            const ForeignKey& fk) const override {
-    std::string sql = "ALTER TABLE " + QualifiedName(schema, table) + " ADD CONSTRAINT " +
-                      QuoteIdent(fk.name) + " FOREIGN KEY (" + ColumnList(fk.columns) +
-                      ") REFERENCES " + QualifiedName(fk.referenced_schema, fk.referenced_table) +
-                      " (" + ColumnList(fk.referenced_columns) + ")";
-    if (fk.on_delete != "NO ACTION") sql += " ON DELETE " + fk.on_delete;
-    if (fk.on_update != "NO ACTION") sql += " ON UPDATE " + fk.on_update;
-    return sql;
-  }
-
-  std::string AddCheck(const std::string& schema, const std::string& table,
-                       const Check& check) const override {
-    return "ALTER TABLE " + QualifiedName(schema, table) + " ADD CONSTRAINT " +
-           QuoteIdent(check.name) + " CHECK (" + check.expression + ")";
-  }
-
-  std::string AddColumn(const std::string& schema, const std::string& table,
-                        const Column& column) const override {
-    return "ALTER TABLE " + QualifiedName(schema, table) + " ADD COLUMN " + ColumnDefinition(column);
-  }
-
-  std::string DropColumn(const std::string& schema, const std::string& table,
-                         const std::string& column) const override {
-    return "ALTER TABLE " + QualifiedName(schema, table) + " DROP COLUMN " + QuoteIdent(column);
-  }
-
   std::vector<std::string> AlterColumn(const std::string& schema, const std::string& table,
                                        const Column& column) const override {
     return {"ALTER TABLE " + QualifiedName(schema, table) + " MODIFY COLUMN " +
@@ -187,11 +160,6 @@ class MySqlDdlWriter : public DdlWriter {
     return false;
   }
 
-  std::string ColumnList(const std::vector<std::string>& cols) const {
-    std::string out;
-    for (size_t i = 0; i < cols.size(); ++i) out += (i ? ", " : "") + QuoteIdent(cols[i]);
-    return out;
-  }
 
   std::string Parts(const Index& idx) const {
     std::string out;

@@ -116,35 +116,6 @@ class PgDdlWriter : public DdlWriter {
     return "DROP INDEX " + QualifiedName(schema, index);
   }
 
-  std::string AddForeignKey(const std::string& schema, const std::string& table,
-                            const ForeignKey& fk) const override {
-    std::string sql = "ALTER TABLE " + QualifiedName(schema, table) + " ADD CONSTRAINT " +
-                      QuoteIdent(fk.name) + " FOREIGN KEY (" + ColumnList(fk.columns) +
-                      ") REFERENCES " + QualifiedName(fk.referenced_schema, fk.referenced_table) +
-                      " (" + ColumnList(fk.referenced_columns) + ")";
-    if (fk.match == "FULL") sql += " MATCH FULL";
-    if (fk.on_delete != "NO ACTION") sql += " ON DELETE " + fk.on_delete;
-    if (fk.on_update != "NO ACTION") sql += " ON UPDATE " + fk.on_update;
-    if (fk.deferrable) sql += fk.initially_deferred ? " DEFERRABLE INITIALLY DEFERRED" : " DEFERRABLE";
-    return sql;
-  }
-
-  std::string AddCheck(const std::string& schema, const std::string& table,
-                       const Check& check) const override {
-    return "ALTER TABLE " + QualifiedName(schema, table) + " ADD CONSTRAINT " +
-           QuoteIdent(check.name) + " CHECK (" + check.expression + ")";
-  }
-
-  std::string AddColumn(const std::string& schema, const std::string& table,
-                        const Column& column) const override {
-    return "ALTER TABLE " + QualifiedName(schema, table) + " ADD COLUMN " + ColumnDefinition(column);
-  }
-
-  std::string DropColumn(const std::string& schema, const std::string& table,
-                         const std::string& column) const override {
-    return "ALTER TABLE " + QualifiedName(schema, table) + " DROP COLUMN " + QuoteIdent(column);
-  }
-
   std::vector<std::string> AlterColumn(const std::string& schema, const std::string& table,
                                        const Column& c) const override {
     std::string prefix = "ALTER TABLE " + QualifiedName(schema, table) + " ALTER COLUMN " + QuoteIdent(c.name);
@@ -160,13 +131,6 @@ class PgDdlWriter : public DdlWriter {
                       QualifiedName(schema, view.name) + " AS " + view.definition;
     if (!view.check_option.empty()) sql += " WITH " + view.check_option + " CHECK OPTION";
     return sql;
-  }
-
- private:
-  std::string ColumnList(const std::vector<std::string>& cols) const {
-    std::string out;
-    for (size_t i = 0; i < cols.size(); ++i) out += (i ? ", " : "") + QuoteIdent(cols[i]);
-    return out;
   }
 };
 
