@@ -653,6 +653,9 @@ class LocalChangeLog : public ChangeLog {
     }
     try {
       uint64_t seq = active_seq_ + 1;
+      // Only a directory holding a segment named 2^64-1 gets here; wrapping to
+      // 0 would sort the new segment first and make the log unopenable.
+      if (seq == 0) throw std::runtime_error("change log " + options_.dir + ": segment sequence numbers are exhausted");
       Fd fd = CreateSegment(seq);
       active_fd_ = std::move(fd);
       active_seq_ = seq;

@@ -127,8 +127,9 @@ std::string MetricsRegistry::Render() const {
     bool counter = family.type == Type::kCounter;
     if (!family.help.empty()) out += "# HELP " + name + " " + EscapeHelp(family.help) + "\n";
     out += "# TYPE " + name + (counter ? " counter\n" : " gauge\n");
+    const std::string& family_name = name;  // clang 14 cannot capture a structured binding
     auto series = [&](const std::string& key, double value) {
-      out += name + key + " " + FormatMetricValue(value) + "\n";
+      out += family_name + key + " " + FormatMetricValue(value) + "\n";
     };
     for (const auto& [key, c] : family.counters) series(key, c->Value());
     for (const auto& [key, g] : family.gauges) series(key, g->Value());

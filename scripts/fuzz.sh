@@ -27,7 +27,7 @@ if ! command -v clang++-14 >/dev/null; then
 fi
 
 # Every folder whose CMakeLists defines a *_fuzz target when SLUICE_FUZZ is on.
-known=(plan_fuzz expr_fuzz binlog_fuzz pgoutput_fuzz)
+known=(plan_fuzz expr_fuzz binlog_fuzz pgoutput_fuzz change_log_fuzz ddl_sync_fuzz)
 [ ${#targets[@]} -eq 0 ] && targets=("${known[@]}")
 
 cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
