@@ -353,6 +353,15 @@ int RunStop(const StatusArgs& args, const GlobalOptions& global) {
   OpenSqliteStateStore(dir)->RequestStop();
   std::cerr << "stop requested: the running apply stops at the next safe point and keeps its checkpoint\n";
   if (args.drop_capture) return DropCapture(args.plan, dir);
+  std::string error;
+  auto j = ReadJson(IsPlanJson(args.plan) ? args.plan : dir + "/plan.json", &error);
+  std::optional<RunPlan> plan;
+  if (j) plan = ParseRunPlan(*j, &error);
+  if (plan && plan->HasStep("incremental") && plan->source.dialect == Dialect::kPostgreSQL) {
+    std::cerr << "note: the replication slot " << CaptureSlotName(*plan)
+              << " stays on the source (retaining WAL) so that 'sluice apply' can resume; when the migration is "
+                 "finished or abandoned, 'sluice stop --drop-capture' drops it\n";
+  }
   return 0;
 }
 
