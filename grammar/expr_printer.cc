@@ -592,7 +592,8 @@ class Printer {
         size_t end = s.find(' ');
         if (end != std::string::npos) {
           number = s.substr(0, end);
-          unit = s.substr(s.find_first_not_of(' ', end));
+          size_t unit_at = s.find_first_not_of(' ', end);  // npos: only spaces after the number
+          unit = unit_at == std::string::npos ? "" : s.substr(unit_at);
           while (!unit.empty() && unit.back() == ' ') unit.pop_back();
           if (unit.size() > 1 && unit.back() == 's') unit.pop_back();
         }
