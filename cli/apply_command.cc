@@ -216,15 +216,21 @@ struct StatusArgs {
   bool drop_capture = false;  // stop: also drop the slot and publication
 };
 
+// The plan a state directory's apply runs: PLAN itself when it is a
+// plan.json, else the copy apply saved in the state directory.
+std::optional<RunPlan> LoadAppliedPlan(const std::string& plan_arg, const std::string& dir, std::string* error) {
+  auto j = ReadJson(IsPlanJson(plan_arg) ? plan_arg : dir + "/plan.json", error);
+  if (!j) return std::nullopt;
+  return ParseRunPlan(*j, error);
+}
+
 // `sluice stop --drop-capture`: once no apply streams from them (waits up to
 // a minute for the stop to take effect), the PostgreSQL slots and the
 // publication of this plan are dropped, so the source stops retaining WAL.
 // The sync cannot resume after this.
 int DropCapture(const std::string& plan_arg, const std::string& dir) {
   std::string error;
-  auto j = ReadJson(IsPlanJson(plan_arg) ? plan_arg : dir + "/plan.json", &error);
-  std::optional<RunPlan> plan;
-  if (j) plan = ParseRunPlan(*j, &error);
+  std::optional<RunPlan> plan = LoadAppliedPlan(plan_arg, dir, &error);
   if (!plan) {
     std::cerr << "error: " << error << "\n";
     return 1;
@@ -354,9 +360,7 @@ int RunStop(const StatusArgs& args, const GlobalOptions& global) {
   std::cerr << "stop requested: the running apply stops at the next safe point and keeps its checkpoint\n";
   if (args.drop_capture) return DropCapture(args.plan, dir);
   std::string error;
-  auto j = ReadJson(IsPlanJson(args.plan) ? args.plan : dir + "/plan.json", &error);
-  std::optional<RunPlan> plan;
-  if (j) plan = ParseRunPlan(*j, &error);
+  std::optional<RunPlan> plan = LoadAppliedPlan(args.plan, dir, &error);
   if (plan && plan->HasStep("incremental") && plan->source.dialect == Dialect::kPostgreSQL) {
     std::cerr << "note: the replication slot " << CaptureSlotName(*plan)
               << " stays on the source (retaining WAL) so that 'sluice apply' can resume; when the migration is "
@@ -386,11 +390,8 @@ int RunWait(const WaitArgs& args, const GlobalOptions& global) {
     return 1;
   }
   std::string dir = args.state_dir.empty() ? DefaultStateDir(*name) : args.state_dir;
-  std::string plan_json = IsPlanJson(args.plan) ? args.plan : dir + "/plan.json";
   std::string error;
-  auto j = ReadJson(plan_json, &error);
-  std::optional<RunPlan> plan;
-  if (j) plan = ParseRunPlan(*j, &error);
+  std::optional<RunPlan> plan = LoadAppliedPlan(args.plan, dir, &error);
   if (!plan) {
     std::cerr << "error: " << error << "\nhelp: wait needs the plan 'sluice apply' runs; start apply first\n";
     return 1;

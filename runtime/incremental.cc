@@ -361,18 +361,14 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     } else {
       end_of_copy_ = *end;
     }
-    ApplyResume resume;
-    {
-      // The resume point first (sluice_meta on the target), then the mapping
-      // as the DDL applied up to there left it.
-      ChangeApplier probe(plan_, endpoints_, rejects_, 1, MigrationKey());
-      resume = probe.Prepare();
-    }
-    ReplayDdlLog(resume.resume_after.empty() ? *start : resume.resume_after);
-    auto applier = std::make_unique<ChangeApplier>(live_plan_, endpoints_, rejects_,
+    // The resume point first (sluice_meta on the target), then the mapping
+    // as the DDL applied up to there left it.
+    auto applier = std::make_unique<ChangeApplier>(plan_, endpoints_, rejects_,
                                                    static_cast<int>(std::max<int64_t>(1, plan_.settings.incremental_parallel)),
                                                    MigrationKey());
-    applier->Prepare();
+    ApplyResume resume = applier->Prepare();
+    ReplayDdlLog(resume.resume_after.empty() ? *start : resume.resume_after);
+    applier->ResetTables(live_plan_);
     applier->SetIdempotentUntil(end_of_copy_);
     applier->SetIdempotentUntil(resume.replay_until);
     applier->SetKeylessApplied(resume.keyless_applied);
