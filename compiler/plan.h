@@ -98,7 +98,7 @@ struct FullOptions {
 };
 
 struct IncrementalOptions {
-  Located<int64_t> batch_rows{2000, {}};
+  Located<int64_t> batch_rows{25000, {}};
   Located<int64_t> parallel{4, {}};
   Located<DdlPolicy> ddl{DdlPolicy::kApply, {}};
   Located<int64_t> heartbeat_ms{10000, {}};

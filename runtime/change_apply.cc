@@ -7,7 +7,8 @@
 // CONFLICT for idempotent upserts, INSERT for exact inserts, DELETE ... IN
 // for deletes, one UPDATE per exact update), appends its sluice_meta row,
 // and sends BEGIN ... COMMIT in as few round trips as the size allows. The
-// coordinator waits for every worker, then records the phase as complete.
+// coordinator waits for every worker, then records the phase as complete --
+// lazily: the last phase of a call completes while the caller reads on.
 
 #include <condition_variable>
 #include <deque>
@@ -60,6 +61,13 @@ struct Image {
   }
 };
 
+// One Apply call's transactions, and the rows rebuilt from the source for
+// them; alive until the phase that refers to them has committed.
+struct Batch {
+  std::vector<CapturedTransaction> txns;
+  std::deque<RowChange> filled;
+};
+
 struct RowWork {
   const RowChange* row = nullptr;
   TableState* table = nullptr;
@@ -106,6 +114,17 @@ struct ChangeApplier::Impl {
   std::map<int, std::string> worker_positions;
   ApplyStats stats;
   std::vector<std::string> idempotent_until;
+  std::shared_ptr<Batch> batch;  // the Apply call's, while it partitions
+  // The phase on the workers that Drain() has not collected yet.
+  struct InFlight {
+    bool active = false;
+    std::vector<Worker*> busy;
+    std::string end;
+    int64_t commit_us = 0;
+    bool single = false;
+    std::shared_ptr<Batch> hold;
+  } in_flight;
+  std::string committed;
   std::map<std::string, std::string> keyless_copied;
   std::string keyless_applied;
 
@@ -686,7 +705,6 @@ struct ChangeApplier::Impl {
   // so the row is rebuilt from the source as it is now: later changes in the
   // log bring it to the same end state, and a row gone from the source
   // becomes a delete (its delete is still to come).
-  std::deque<RowChange> filled;  // rows rebuilt in this Apply call
   std::unique_ptr<SqlConnection> source;
 
   static bool HasUnchanged(const RowChange& row) {
@@ -696,8 +714,8 @@ struct ChangeApplier::Impl {
     return false;
   }
 
-  // The rows that replace `row` (pointers into `filled`, valid for this
-  // Apply call); `row` itself when it cannot be rebuilt.
+  // The rows that replace `row` (pointers into the batch's `filled`);
+  // `row` itself when it cannot be rebuilt.
   std::vector<const RowChange*> FillUnchanged(const RowChange& row, TableState& t) {
     const TableCodec& tc = t.codec;
     if (tc.keyless) return {&row};
@@ -733,6 +751,7 @@ struct ChangeApplier::Impl {
     base.schema = row.schema;
     base.table = row.table;
     for (const auto& c : tc.cols) base.columns.push_back(c.source);
+    std::deque<RowChange>& filled = batch->filled;
     std::vector<const RowChange*> out;
     if (!row.before.empty()) {
       // The old key goes first (a key change, or REPLICA IDENTITY FULL).
@@ -818,11 +837,19 @@ struct ChangeApplier::Impl {
     return true;
   }
 
-  void Apply(const std::vector<CapturedTransaction>& txns, bool force_record) {
+  void Apply(std::vector<CapturedTransaction> given, bool force_record) {
     StartWorkers();
+    batch = std::make_shared<Batch>();
+    batch->txns = std::move(given);
+    const std::vector<CapturedTransaction>& txns = batch->txns;
     if (!txns.empty() && PositionOnly(txns)) {
       stats.transactions += static_cast<int64_t>(txns.size());
-      if (!force_record && NowMicros() - last_meta_us < 1000000) return;
+      if (!force_record && NowMicros() - last_meta_us < 1000000) {
+        // Not recorded, yet done: replaying such transactions does nothing.
+        Drain();
+        committed = txns.back().position;
+        return;
+      }
       std::vector<std::vector<RowWork>> none(workers.size());
       RunPhase(none, txns.back().position, txns.back().commit_time_us);
       return;
@@ -910,12 +937,14 @@ struct ChangeApplier::Impl {
       if (truncates) run_phase();
     }
     run_phase();
-    filled.clear();
+    batch.reset();  // the running phase holds it
   }
 
   // Every worker with rows commits its part; the last position goes to
   // sluice_meta with each part and, once all are in, as the complete row.
+  // Starts the phase once the one before has committed; Drain() collects it.
   void RunPhase(std::vector<std::vector<RowWork>>& jobs, const std::string& end, int64_t commit_us) {
+    Drain();
     ++seq;
     std::vector<Worker*> busy;
     for (size_t i = 0; i < workers.size(); ++i) {
@@ -937,8 +966,15 @@ struct ChangeApplier::Impl {
       w->has_job = true;
       w->cv.notify_all();
     }
+    in_flight = InFlight{true, std::move(busy), end, commit_us, single, batch};
+  }
+
+  void Drain() {
+    if (!in_flight.active) return;
+    InFlight f = std::move(in_flight);
+    in_flight = InFlight{};
     std::exception_ptr error;
-    for (Worker* w : busy) {
+    for (Worker* w : f.busy) {
       std::unique_lock<std::mutex> l(w->mu);
       w->cv.wait(l, [&] { return w->finished; });
       if (w->error && !error) error = w->error;
@@ -946,14 +982,15 @@ struct ChangeApplier::Impl {
       w->job.clear();
     }
     if (error) std::rethrow_exception(error);
-    for (Worker* w : busy) worker_positions[w->id] = w->record_position;
+    for (Worker* w : f.busy) worker_positions[w->id] = w->record_position;
     last_meta_us = NowMicros();
-    if (!single) {
+    if (!f.single) {
       if (!coord) coord = endpoints.Target();
-      coord->Exec(MetaUpsert(*coord, -1, end, seq, commit_us));
+      coord->Exec(MetaUpsert(*coord, -1, f.end, seq, f.commit_us));
     }
-    stats.target_transactions += static_cast<int64_t>(busy.size());
-    if (commit_us > 0) stats.last_commit_us = commit_us;
+    stats.target_transactions += static_cast<int64_t>(f.busy.size());
+    if (f.commit_us > 0) stats.last_commit_us = f.commit_us;
+    committed = f.end;
   }
 };
 
@@ -975,11 +1012,18 @@ void ChangeApplier::SetKeylessCopied(const std::string& target_table, const std:
 
 void ChangeApplier::SetKeylessApplied(const std::string& position) { impl_->keyless_applied = position; }
 
-void ChangeApplier::Apply(const std::vector<CapturedTransaction>& txns, bool force_record) {
-  impl_->Apply(txns, force_record);
+void ChangeApplier::Apply(std::vector<CapturedTransaction> txns, bool force_record) {
+  impl_->Apply(std::move(txns), force_record);
 }
 
-void ChangeApplier::ResetTables(const RunPlan& plan) { impl_->BuildTables(plan); }
+void ChangeApplier::Drain() { impl_->Drain(); }
+
+const std::string& ChangeApplier::Committed() const { return impl_->committed; }
+
+void ChangeApplier::ResetTables(const RunPlan& plan) {
+  impl_->Drain();  // the running phase refers to the tables
+  impl_->BuildTables(plan);
+}
 
 const ApplyStats& ChangeApplier::stats() const { return impl_->stats; }
 

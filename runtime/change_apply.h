@@ -12,6 +12,11 @@
 // its tokens ends the phase first (all workers commit, then it goes on).
 // Rows of keyless tables always go to worker 0.
 //
+// Pipelining: the last phase of an Apply call is left running on the
+// workers while the caller decodes the next batch; the next phase starts
+// only once it has committed (so the key-to-worker rule needs no memory
+// across phases).
+//
 // Positions (exactly once in effect): every worker commits its part of a
 // phase together with its own row in sluice_meta.apply_position (same
 // target transaction); once all have committed, the "complete" row (worker
@@ -75,15 +80,26 @@ class ChangeApplier {
   // Keyless rows at or before `position` were applied before a restart.
   void SetKeylessApplied(const std::string& position);
 
-  // Applies the transactions in order; on return they are committed on the
-  // target with the position of the last one. Transactions with DDL must not
-  // be passed (the sync handles them between calls). Throws DbException or
-  // TaskError; what was committed before is recorded, so a retry resumes.
-  // Transactions without planned rows only move the position, which is
-  // recorded at most once a second unless `force_record`.
-  void Apply(const std::vector<CapturedTransaction>& txns, bool force_record = false);
+  // Applies the transactions in order. On return every phase but the last
+  // is committed on the target; the last one may still be running, so the
+  // caller can read the next batch meanwhile (Drain() waits for it).
+  // Transactions with DDL must not be passed (the sync drains, then handles
+  // them between calls). Throws DbException or TaskError, also for a phase of
+  // an earlier call that failed; what was committed before is recorded, so a
+  // retry resumes. Transactions without planned rows only move the
+  // position, which is recorded at most once a second unless `force_record`.
+  void Apply(std::vector<CapturedTransaction> txns, bool force_record = false);
 
-  // The plan's tables changed (DDL during sync): rebuild the column maps.
+  // Waits until everything passed to Apply is committed (or throws its error).
+  void Drain();
+
+  // The position of the last transaction committed with everything before
+  // it ("" before the first phase completes). Transactions that only moved
+  // the position count as done once what came before them is committed.
+  const std::string& Committed() const;
+
+  // The plan's tables changed (DDL during sync): drains, then rebuilds the
+  // column maps.
   void ResetTables(const RunPlan& plan);
 
   const ApplyStats& stats() const;

@@ -385,7 +385,11 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
     const int64_t batch_rows = std::max<int64_t>(1, plan_.settings.incremental_batch_rows);
     std::vector<CapturedTransaction> batch;
     while (true) {
-      if (ctx.stop_requested()) throw TaskStopped();
+      if (ctx.stop_requested()) {
+        applier_->Drain();  // the status then shows what is committed
+        if (!applier_->Committed().empty()) applied_position_ = applier_->Committed();
+        throw TaskStopped();
+      }
       batch.clear();
       int64_t rows = 0;
       bool idle = false;
@@ -404,15 +408,17 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
         rows += static_cast<int64_t>(txn->rows.size());
         batch.push_back(std::move(*txn));
       }
-      if (!batch.empty()) {
-        applier_->Apply(batch);
-        applied_position_ = batch.back().position;
+      // A full batch means a backlog: its last phase runs on while the next
+      // batch is decoded. Otherwise (near the source's tip, or before a DDL)
+      // it is waited for, which keeps the lag low.
+      bool full = rows >= batch_rows;
+      if (!batch.empty()) applier_->Apply(std::move(batch));
+      if (!full || ddl) applier_->Drain();
+      if (ddl) HandleDdl(ctx, *ddl);  // drains what it applies too
+      if (const std::string& done = applier_->Committed(); !done.empty() && done != applied_position_) {
+        applied_position_ = done;
         feed_->Confirm(applied_position_);
         ReleaseLog();
-      }
-      if (ddl) {
-        HandleDdl(ctx, *ddl);
-        applied_position_ = ddl->position;
       }
       PublishStatus(phase, idle, false);
       // Caught up: past the end of the copy, and what the feed had was
@@ -499,6 +505,7 @@ void IncrementalSync::HandleDdl(TaskContext& ctx, const CapturedTransaction& txn
   mark.position = txn.position;
   mark.commit_time_us = txn.commit_time_us;
   applier_->Apply({mark}, true);
+  applier_->Drain();
 }
 
 // Rebuilds the mapping the DDL applied before `resume_after` gave; entries

@@ -72,7 +72,7 @@ struct RunSettings {
   std::string zero_date = "fail";    // fail | null | reject
   std::string time_zone = "UTC";
   // incremental
-  int64_t incremental_batch_rows = 2000;   // rows per target transaction (source transactions grouped)
+  int64_t incremental_batch_rows = 25000;   // rows per target transaction (source transactions grouped)
   int64_t incremental_parallel = 4;        // apply workers
   std::string incremental_ddl = "apply";   // apply | pause | ignore
   int64_t heartbeat_ms = 10000;

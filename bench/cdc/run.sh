@@ -10,7 +10,7 @@
 # Environment: BUILD (default build; needs BUILD/cli/sluice), SLUICE (the
 # binary), ROWS_PER_TABLE, KEEP=1 (keep the temp dir), PARALLEL (Sluice's
 # incremental.parallel, default 2), BATCH_ROWS (incremental.batch_rows, default
-# 2000), LAG_SECONDS (the lag run, default 60), BUFFER_POOL (every server's
+# 25000, the plan default), LAG_SECONDS (the lag run, default 60; 0 skips it), BUFFER_POOL (every server's
 # innodb_buffer_pool_size, default 512M).
 #
 # Four mariadbd instances under one temp dir, all with the same InnoDB settings
@@ -57,7 +57,7 @@ TABLES=4
 TABLE_SIZE=${ROWS_PER_TABLE:-$TABLE_SIZE}
 EVENTS=$((CHANGES / 4))  # oltp_write_only: index update + non-index update + delete + insert
 PARALLEL=${PARALLEL:-2}
-BATCH_ROWS=${BATCH_ROWS:-2000}
+BATCH_ROWS=${BATCH_ROWS:-25000}
 LAG_SECONDS=${LAG_SECONDS:-60}
 BUFFER_POOL=${BUFFER_POOL:-512M}
 BUILD=${BUILD:-$REPO/build}
@@ -97,6 +97,7 @@ now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }  # a / b
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }  # user+sys CPU seconds of PID
 my() { local n=$1; shift; mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "${PORT[$n]}" -u root -N -B "$@"; }
 seq_of() { sed -E 's/.*0-[0-9]+-([0-9]+).*/\1/' <<<"$1"; }  # domain 0's sequence number of a GTID list
 
@@ -319,21 +320,26 @@ MB_ROWS=$(mariadb-binlog --no-defaults --read-from-remote-server -h 127.0.0.1 -P
 
 log "backlog apply: Sluice (parallel $PARALLEL, batch_rows $BATCH_ROWS)"
 t0=$(now)
+target_cpu0=$(cpu_of "${PID[target]}")
 start_apply apply.log
 while (( $(applied_seq) < END_SEQ )); do
   kill -0 "$APPLY_PID" 2>/dev/null || { tail -30 "$dir/apply.log" >&2; echo "bench: sluice apply exited" >&2; exit 1; }
   sleep 0.05
 done
 sluice_s=$(secs "$t0" "$(now)")
+SLUICE_CPU=$(cpu_of "$APPLY_PID")
+TARGET_CPU=$(secs "$target_cpu0" "$(cpu_of "${PID[target]}")")
 sleep 1.5  # sync status is published once a second
 "$SLUICE" status "$dir/cdc.yaml" --state-dir "$STATE" --json >"$dir/status.json"
 stop_apply
-declare -A NATIVE_S
+declare -A NATIVE_S NATIVE_CPU
 for r in rep1 rep2; do
   log "backlog apply: native replica $r"
   t0=$(now)
+  cpu0=$(cpu_of "${PID[$r]}")
   rc=$(my $r -e "START SLAVE; SELECT MASTER_GTID_WAIT('$G_END', 3600)")
   NATIVE_S[$r]=$(secs "$t0" "$(now)")
+  NATIVE_CPU[$r]=$(secs "$cpu0" "$(cpu_of "${PID[$r]}")")
   [[ $rc == 0 ]] || { my $r -e "SHOW SLAVE STATUS\G" >&2; echo "bench: $r did not reach $G_END" >&2; exit 1; }
   my $r -e "STOP SLAVE"
 done
@@ -351,38 +357,40 @@ for t in $(seq -f "sbtest%g" "$TABLES") heartbeat marker; do
 done
 
 # ---- lag at 50% of the source's max TPS ----------------------------------------------------
+if (( LAG_SECONDS > 0 )); then
 
-log "lag: the source's max TPS (oltp_write_only, 4 threads, 15 s, nothing replicating)"
-sysbench oltp_write_only "${SB_MY[@]}" --threads=4 --time=15 --report-interval=0 run >"$dir/max.txt"
-MAX_TPS=$(awk '/transactions:/ { gsub(/\(/, "", $3); print int($3); exit }' "$dir/max.txt")
-HALF=$((MAX_TPS / 2))
-log "lag: Sluice catching up with that, then $HALF TPS for ${LAG_SECONDS}s while it streams"
-start_apply apply.log
-sluice_wait 1800
-rm -f "$dir/stop-heartbeat"
-(while [[ ! -e $dir/stop-heartbeat ]]; do echo "UPDATE bench.heartbeat SET ts = NOW(6) WHERE id = 1;"; sleep 0.1; done |
-  my source) &
-hb_writer=$!
-(while [[ ! -e $dir/stop-heartbeat ]]; do echo "SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) / 1e6 FROM bench.heartbeat;"; sleep 0.1; done |
-  my target -n >"$dir/lag-heartbeat.txt") &
-hb_reader=$!
-(while [[ ! -e $dir/stop-heartbeat ]]; do
-   "$SLUICE" status "$dir/cdc.yaml" --state-dir "$STATE" --json 2>/dev/null | jq '.sync.lag_seconds // empty'
-   sleep 1
- done >"$dir/lag-status.txt") &
-st_reader=$!
-sleep 3
-sysbench oltp_write_only "${SB_MY[@]}" --threads=4 --rate="$HALF" --time="$LAG_SECONDS" --report-interval=0 run \
-  >"$dir/lag-run.txt"
-touch "$dir/stop-heartbeat"
-wait "$hb_writer" "$hb_reader" "$st_reader" || true
-LAG_TPS=$(awk '/transactions:/ { gsub(/\(/, "", $3); print int($3); exit }' "$dir/lag-run.txt")
-stop_apply
-pct() {  # FILE P: the P-th percentile (nearest rank) of the numbers in FILE
-  sort -g "$1" | awk -v p="$2" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } i = int(NR * p / 100 + 0.999); if (i < 1) i = 1; printf "%.3f", v[i] }'
-}
-# The heartbeat samples of the loaded period: after the 3 s lead-in.
-tail -n +31 "$dir/lag-heartbeat.txt" | head -n $((LAG_SECONDS * 10)) >"$dir/lag-hb-run.txt"
+  log "lag: the source's max TPS (oltp_write_only, 4 threads, 15 s, nothing replicating)"
+  sysbench oltp_write_only "${SB_MY[@]}" --threads=4 --time=15 --report-interval=0 run >"$dir/max.txt"
+  MAX_TPS=$(awk '/transactions:/ { gsub(/\(/, "", $3); print int($3); exit }' "$dir/max.txt")
+  HALF=$((MAX_TPS / 2))
+  log "lag: Sluice catching up with that, then $HALF TPS for ${LAG_SECONDS}s while it streams"
+  start_apply apply.log
+  sluice_wait 1800
+  rm -f "$dir/stop-heartbeat"
+  (while [[ ! -e $dir/stop-heartbeat ]]; do echo "UPDATE bench.heartbeat SET ts = NOW(6) WHERE id = 1;"; sleep 0.1; done |
+    my source) &
+  hb_writer=$!
+  (while [[ ! -e $dir/stop-heartbeat ]]; do echo "SELECT TIMESTAMPDIFF(MICROSECOND, ts, NOW(6)) / 1e6 FROM bench.heartbeat;"; sleep 0.1; done |
+    my target -n >"$dir/lag-heartbeat.txt") &
+  hb_reader=$!
+  (while [[ ! -e $dir/stop-heartbeat ]]; do
+     "$SLUICE" status "$dir/cdc.yaml" --state-dir "$STATE" --json 2>/dev/null | jq '.sync.lag_seconds // empty'
+     sleep 1
+   done >"$dir/lag-status.txt") &
+  st_reader=$!
+  sleep 3
+  sysbench oltp_write_only "${SB_MY[@]}" --threads=4 --rate="$HALF" --time="$LAG_SECONDS" --report-interval=0 run \
+    >"$dir/lag-run.txt"
+  touch "$dir/stop-heartbeat"
+  wait "$hb_writer" "$hb_reader" "$st_reader" || true
+  LAG_TPS=$(awk '/transactions:/ { gsub(/\(/, "", $3); print int($3); exit }' "$dir/lag-run.txt")
+  stop_apply
+  pct() {  # FILE P: the P-th percentile (nearest rank) of the numbers in FILE
+    sort -g "$1" | awk -v p="$2" '{ v[NR] = $1 } END { if (NR == 0) { print "n/a"; exit } i = int(NR * p / 100 + 0.999); if (i < 1) i = 1; printf "%.3f", v[i] }'
+  }
+  # The heartbeat samples of the loaded period: after the 3 s lead-in.
+  tail -n +31 "$dir/lag-heartbeat.txt" | head -n $((LAG_SECONDS * 10)) >"$dir/lag-hb-run.txt"
+fi
 
 # ---- report --------------------------------------------------------------------------------
 
@@ -393,19 +401,24 @@ s_ttx=$(jq '.sync.target_transactions' "$dir/status.json")
 echo
 echo "cdc MariaDB -> MariaDB: backlog of $rows row changes in $TXNS transactions ($TABLES tables x $TABLE_SIZE rows);"
 echo "  $(nproc) cores, load average $LOAD_BEFORE at start, $(cut -d' ' -f1-3 /proc/loadavg) at end"
-printf '  %-58s %8s s %9s rows/s\n' "backlog apply: Sluice (parallel $PARALLEL, batch_rows $BATCH_ROWS)" "$sluice_s" "$(rate $rows "$sluice_s")"
-printf '  %-58s %8s s %9s rows/s\n' "backlog apply: native replica, single-threaded" "${NATIVE_S[rep1]}" "$(rate $rows "${NATIVE_S[rep1]}")"
-printf '  %-58s %8s s %9s rows/s\n' "backlog apply: native replica, 2 threads optimistic" "${NATIVE_S[rep2]}" "$(rate $rows "${NATIVE_S[rep2]}")"
+printf '  %-58s %8s s %9s rows/s  CPU s: sluice %s + target %s\n' "backlog apply: Sluice (parallel $PARALLEL, batch_rows $BATCH_ROWS)" \
+  "$sluice_s" "$(rate $rows "$sluice_s")" "$SLUICE_CPU" "$TARGET_CPU"
+printf '  %-58s %8s s %9s rows/s  CPU s: %s\n' "backlog apply: native replica, single-threaded" "${NATIVE_S[rep1]}" \
+  "$(rate $rows "${NATIVE_S[rep1]}")" "${NATIVE_CPU[rep1]}"
+printf '  %-58s %8s s %9s rows/s  CPU s: %s\n' "backlog apply: native replica, 2 threads optimistic" "${NATIVE_S[rep2]}" \
+  "$(rate $rows "${NATIVE_S[rep2]}")" "${NATIVE_CPU[rep2]}"
 printf '  %-58s %8sx (goal >= 1.5x)\n' "  Sluice / better native replica" "$(ratio "$better_native" "$sluice_s")"
 printf '  %-58s %8s s %9s rows/s  (%s MB of binlog, %s rows)\n' "decode: Sluice binlog_drain (best of 3)" "$drain_s" \
   "$(rate "$DRAIN_ROWS" "$drain_s")" "$DRAIN_MB" "$DRAIN_ROWS"
 printf '  %-58s %8s s %9s rows/s  (%s rows)\n' "decode: mariadb-binlog --read-from-remote-server -v" "$mb_s" "$(rate "$MB_ROWS" "$mb_s")" "$MB_ROWS"
 printf '  %-58s %8s s %9s rows/s\n' "decode: mariadb-binlog -v --base64-output=decode-rows" "$mbd_s" "$(rate "$MB_ROWS" "$mbd_s")"
 printf '  %-58s %8sx (goal >= 1.0x); vs decode-rows: %sx\n' "  Sluice / mariadb-binlog -v" "$(ratio "$mb_s" "$drain_s")" "$(ratio "$mbd_s" "$drain_s")"
+if (( LAG_SECONDS > 0 )); then
 printf '  %-58s %s TPS max, %s TPS asked, %s TPS run for %ss\n' "lag: source oltp_write_only (4 threads)" "$MAX_TPS" "$HALF" "$LAG_TPS" "$LAG_SECONDS"
 printf '  %-58s p50 %ss  p99 %ss  max %ss  (%s samples; goal p99 <= 1 s)\n' "lag: heartbeat (100 ms) on the target" \
   "$(pct "$dir/lag-hb-run.txt" 50)" "$(pct "$dir/lag-hb-run.txt" 99)" "$(pct "$dir/lag-hb-run.txt" 100)" "$(wc -l <"$dir/lag-hb-run.txt")"
 printf '  %-58s p50 %ss  p99 %ss  max %ss\n' "lag: sluice status lag_seconds (1 s samples)" \
   "$(pct "$dir/lag-status.txt" 50)" "$(pct "$dir/lag-status.txt" 99)" "$(pct "$dir/lag-status.txt" 100)"
+fi
 echo "  first apply (schema + full + catch-up): ${COPY_SECS}s; backlog apply per Sluice status: $s_rows rows in $s_ttx target transactions"
 echo "  tables equal on target, rep1, rep2: $CHECK"

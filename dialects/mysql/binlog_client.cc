@@ -73,9 +73,13 @@ bool IsPermanent(int code) {
 
 struct BinlogClient::Shared {
   std::mutex mu;
-  std::condition_variable cv;           // signalled on push, pop, finish
+  std::condition_variable cv;           // signalled on push (to a waiting consumer), take, finish
   std::deque<std::string> queue;
   size_t queued_bytes = 0;
+  // Who sleeps on cv: the other side only signals then (a wake-up per event
+  // cost more than decoding it).
+  bool consumer_waiting = false;
+  bool producer_waiting = false;
   bool stop = false;
   bool finished = false;                // reader ended (error set when it failed)
   std::optional<DbError> error;
@@ -99,6 +103,7 @@ BinlogClient::~BinlogClient() { StopReader(); }
 
 void BinlogClient::Close() {
   StopReader();
+  taken_.clear();
   ready_.clear();
   decoder_.reset();
 }
@@ -262,15 +267,20 @@ void BinlogClient::StartReader() {
         if (p[0] != 0x00) throw DbException(DbError{2027, "HY000", "malformed binlog stream packet"});
         std::string event(reinterpret_cast<const char*>(p) + 1, len - 1);
         std::unique_lock lock(shared->mu);
-        shared->cv.wait(lock, [&] {
+        auto room = [&] {
           return shared->stop || shared->queue.empty() || shared->queued_bytes + event.size() <= opts.queue_bytes;
-        });
+        };
+        if (!room()) {
+          shared->producer_waiting = true;
+          shared->cv.wait(lock, room);
+          shared->producer_waiting = false;
+        }
         if (shared->stop) break;
         shared->queued_bytes += event.size();
         shared->events++;
         shared->bytes += event.size();
         shared->queue.push_back(std::move(event));
-        shared->cv.notify_all();
+        if (shared->consumer_waiting) shared->cv.notify_all();
       }
       {
         std::lock_guard lock(shared->mu);
@@ -336,27 +346,36 @@ std::optional<CapturedTransaction> BinlogClient::Next(std::chrono::milliseconds 
       }
       StartReader();
     }
-    std::string event;
-    std::optional<DbError> failure;
-    uint8_t alg;
-    {
-      std::unique_lock lock(shared_->mu);
-      bool woke = shared_->cv.wait_until(lock, deadline, [&] { return !shared_->queue.empty() || shared_->finished; });
-      if (!woke) return std::nullopt;
-      alg = shared_->checksum_alg;
-      if (!shared_->queue.empty()) {
-        event = std::move(shared_->queue.front());
-        shared_->queue.pop_front();
-        shared_->queued_bytes -= event.size();
-        shared_->cv.notify_all();
-      } else {
-        failure = shared_->error.value_or(DbError{2013, "HY000", "binlog reader stopped"});
+    if (taken_.empty()) {
+      // Take everything queued at once: one lock (and at most one wake-up of
+      // the reader) per batch of events instead of per event.
+      std::optional<DbError> failure;
+      {
+        std::unique_lock lock(shared_->mu);
+        auto ready = [&] { return !shared_->queue.empty() || shared_->finished; };
+        if (!ready()) {
+          shared_->consumer_waiting = true;
+          bool woke = shared_->cv.wait_until(lock, deadline, ready);
+          shared_->consumer_waiting = false;
+          if (!woke) return std::nullopt;
+        }
+        checksum_alg_ = shared_->checksum_alg;
+        if (!shared_->queue.empty()) {
+          taken_.swap(shared_->queue);
+          shared_->queued_bytes = 0;
+          if (shared_->producer_waiting) shared_->cv.notify_all();
+        } else {
+          failure = shared_->error.value_or(DbError{2013, "HY000", "binlog reader stopped"});
+        }
+      }
+      if (failure) {
+        HandleReaderFailure(*failure);
+        continue;
       }
     }
-    if (failure) {
-      HandleReaderFailure(*failure);
-      continue;
-    }
+    std::string event = std::move(taken_.front());
+    taken_.pop_front();
+    uint8_t alg = checksum_alg_;
     if (!decoder_) {
       DecoderOptions d;
       d.verify_checksums = options_.verify_checksums;

@@ -92,6 +92,8 @@ class BinlogClient {
   std::string delivered_position_;
   BinlogPosition resume_;
   std::unique_ptr<BinlogDecoder> decoder_;
+  std::deque<std::string> taken_;  // events taken from the reader's queue, not yet decoded
+  uint8_t checksum_alg_ = 0;       // the stream's, as the reader learned it
   std::deque<CapturedTransaction> ready_;
   std::shared_ptr<Shared> shared_;
   std::thread reader_;
