@@ -1,8 +1,6 @@
 #include "runtime/metrics.h"
 
-#include <arpa/inet.h>
 #include <doctest/doctest.h>
-#include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -12,40 +10,13 @@
 #include <limits>
 #include <thread>
 
+#include "tests/integration/test_env.h"
+
 namespace sluice {
 namespace {
 
-int ConnectLocal(int port) {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-  return fd;
-}
-
-// A plain HTTP/1.1 GET with Connection: close; returns the whole response.
-std::string HttpGet(int port, const std::string& path) {
-  int fd = ConnectLocal(port);
-  std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-  REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
-  std::string response;
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    response.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return response;
-}
-
-std::string Body(const std::string& response) {
-  auto at = response.find("\r\n\r\n");
-  return at == std::string::npos ? "" : response.substr(at + 4);
-}
+using testing::HttpBody;
+using testing::HttpGet;
 
 size_t ThreadCount() {
   size_t n = 0;
@@ -152,16 +123,16 @@ TEST_CASE("the server serves /metrics and 404 elsewhere") {
   std::string response = HttpGet(port, "/metrics");
   CHECK(response.starts_with("HTTP/1.1 200 OK\r\n"));
   CHECK(response.find("Content-Type: text/plain; version=0.0.4; charset=utf-8\r\n") != std::string::npos);
-  CHECK(Body(response) == r.Render());
-  CHECK(Body(response).find("sluice_apply_rows_total{table=\"shop.orders\"} 7\n") != std::string::npos);
+  CHECK(HttpBody(response) == r.Render());
+  CHECK(HttpBody(response).find("sluice_apply_rows_total{table=\"shop.orders\"} 7\n") != std::string::npos);
 
   rows.Add(3);
-  CHECK(Body(HttpGet(port, "/metrics")).find("sluice_apply_rows_total{table=\"shop.orders\"} 10\n") !=
+  CHECK(HttpBody(HttpGet(port, "/metrics")).find("sluice_apply_rows_total{table=\"shop.orders\"} 10\n") !=
         std::string::npos);
 
   std::string missing = HttpGet(port, "/other");
   CHECK(missing.starts_with("HTTP/1.1 404 Not Found\r\n"));
-  CHECK(Body(missing) == "not found; metrics are at /metrics\n");
+  CHECK(HttpBody(missing) == "not found; metrics are at /metrics\n");
   CHECK(HttpGet(port, "/").starts_with("HTTP/1.1 404"));
   server.Stop();
   CHECK_FALSE(server.running());
@@ -177,7 +148,7 @@ TEST_CASE("start and stop twice leave no thread behind") {
     server.Start();
     CHECK_THROWS_WITH_AS(server.Start(), "metrics server: already started", std::runtime_error);
     CHECK(ThreadCount() > before);
-    CHECK(Body(HttpGet(server.port(), "/metrics")) == "# TYPE sluice_lag_seconds gauge\nsluice_lag_seconds 1\n");
+    CHECK(HttpBody(HttpGet(server.port(), "/metrics")) == "# TYPE sluice_lag_seconds gauge\nsluice_lag_seconds 1\n");
     server.Stop();
     server.Stop();  // idempotent
     CHECK(ThreadCount() == before);
@@ -202,7 +173,8 @@ TEST_CASE("Stop does not wait long for an idle keep-alive client") {
   MetricsRegistry r;
   MetricsServer server(r);
   server.Start();
-  int fd = ConnectLocal(server.port());
+  int fd = testing::ConnectLoopback(server.port());
+  REQUIRE(fd >= 0);
   std::string request = "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";  // keep-alive
   REQUIRE(::send(fd, request.data(), request.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(request.size()));
   char buf[1024];

@@ -10,7 +10,7 @@
 #
 # Environment: BUILD (default build; needs BUILD/cli/sluice and
 # BUILD/dialects/postgresql/pgoutput_drain), PARALLEL (incremental.parallel,
-# default 2), BATCH_ROWS (incremental.batch_rows, default 2000), SLUICE (the
+# default 2), BATCH_ROWS (incremental.batch_rows, default 25000), SLUICE (the
 # binary), ROWS_PER_TABLE, KEEP=1 (keep the temp dir and its logs).
 #
 # Servers: scripts/test-servers.sh (PostgreSQL 15 with wal_level=logical,
@@ -30,7 +30,10 @@
 #               1.0x pg_recvlogical. A third reader, pg_recvlogical with the
 #               options Sluice asks for (proto_version 2, streaming on,
 #               messages true), is printed too: same server work, so the
-#               fairer twin.
+#               fairer twin. The CPU seconds of the server's walsender are
+#               printed for each run: when they are about the wall time, the
+#               server's decoding sets the pace of both readers and the ratio
+#               is parity within noise.
 #   end-to-end  Sluice's second apply, from start until sluice_meta's complete
 #               position on MariaDB has passed the backlog's last commit.
 # The tables are then checked equal (count + sum of a per-row MD5 prefix) on both sides.
@@ -48,7 +51,7 @@ TABLES=4
 TABLE_SIZE=${ROWS_PER_TABLE:-$TABLE_SIZE}
 EVENTS=$((CHANGES / 4))
 PARALLEL=${PARALLEL:-2}
-BATCH_ROWS=${BATCH_ROWS:-2000}
+BATCH_ROWS=${BATCH_ROWS:-25000}
 BUILD=${BUILD:-$REPO/build}
 [[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
 SLUICE=${SLUICE:-$BUILD/cli/sluice}
@@ -74,6 +77,18 @@ secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
 rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 best() { sort -g | head -1; }
+cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
+# The CPU seconds of the walsender serving SLOT, sampled every 50 ms until
+# DIR/stop-sampler appears (a walsender exits with its client): written to FILE.
+sample_walsender() {  # SLOT FILE
+  local pid="" c last=0
+  while [[ ! -e $dir/stop-sampler ]]; do
+    [[ -z $pid ]] && pid=$(pg -c "SELECT active_pid FROM pg_replication_slots WHERE slot_name = '$1' AND active")
+    [[ -n $pid ]] && c=$(cpu_of "$pid") && [[ -n $c ]] && last=$c
+    sleep 0.05
+  done
+  echo "$last" >"$2"
+}
 lsn() { local h=${1%/*} l=${1#*/}; echo $(( (16#$h << 32) | 16#$l )); }  # "0/16B3748" -> a number
 
 log "starting PostgreSQL and MariaDB under $dir"
@@ -159,7 +174,7 @@ WAL_MB=$(pg -c "SELECT round(pg_wal_lsn_diff('$END_LSN', confirmed_flush_lsn) / 
 log "backlog: $WRITES row changes (source wrote them at $BACKLOG_TPS TPS, $ERRORS ignored errors), $WAL_MB MB of WAL, up to $END_LSN"
 
 DSN="postgresql://postgres@127.0.0.1:$PGPORT/bench"
-D_S=() R_S=() R2_S=() D_INNER=()
+D_S=() R_S=() R2_S=() D_INNER=() WS_D=() WS_R=()
 recvlogical() {  # SLOT OPTIONS...: wall time of pg_recvlogical draining SLOT to END_LSN
   local slot=$1 t0
   shift
@@ -170,15 +185,27 @@ recvlogical() {  # SLOT OPTIONS...: wall time of pg_recvlogical draining SLOT to
 }
 for i in $ROUNDS; do
   log "decode round $i: pgoutput_drain, pg_recvlogical (proto 1), pg_recvlogical (Sluice's options)"
+  rm -f "$dir/stop-sampler"
+  sample_walsender "drain$i" "$dir/ws-drain$i" &
+  sampler=$!
   t0=$(now)
   out=$("$DRAIN" "$DSN" "drain$i" bench_pub "$END_LSN" 600)
   D_S+=("$(secs "$t0" "$(now)")")  # wall time of the process, as for pg_recvlogical
+  touch "$dir/stop-sampler"
+  wait "$sampler"
+  WS_D+=("$(cat "$dir/ws-drain$i")")
   echo "$out" >>"$dir/drain.txt"
   D_ROWS=$(awk '{ print $1 }' <<<"$out")
   D_TXNS=$(awk '{ print $4 }' <<<"$out")
   D_MB=$(awk '{ print $6 }' <<<"$out")
   D_INNER+=("$(awk '{ print $9 }' <<<"$out")")
+  rm -f "$dir/stop-sampler"
+  sample_walsender "recv$i" "$dir/ws-recv$i" &
+  sampler=$!
   R_S+=("$(recvlogical "recv$i" -o proto_version=1)")
+  touch "$dir/stop-sampler"
+  wait "$sampler"
+  WS_R+=("$(cat "$dir/ws-recv$i")")
   # What Sluice asks of a PostgreSQL 15 server: protocol 2, streaming of large transactions, logical messages.
   R2_S+=("$(recvlogical "same$i" -o proto_version=2 -o streaming=on -o messages=true)")
 done
@@ -222,6 +249,7 @@ printf '  %-52s %8s s %9s rows/s  (%s rows, %s transactions, %s MB pgoutput; run
   "decode: Sluice pgoutput_drain (best of 3)" "$d_s" "$(rate "$D_ROWS" "$d_s")" "$D_ROWS" "$D_TXNS" "$D_MB" "${D_S[*]}; inside the tool: ${D_INNER[*]}"
 printf '  %-52s %8s s %9s rows/s  (runs: %s)\n' "decode: pg_recvlogical -o proto_version=1 (best of 3)" "$r_s" "$(rate "$D_ROWS" "$r_s")" "${R_S[*]}"
 printf '  %-52s %8s s %9s rows/s  (runs: %s)\n' "decode: pg_recvlogical, Sluice's options (best of 3)" "$r2_s" "$(rate "$D_ROWS" "$r2_s")" "${R2_S[*]}"
+printf '  %-52s drain runs %s s, pg_recvlogical runs %s s\n' "  CPU of the server's walsender (bounds both)" "${WS_D[*]}" "${WS_R[*]}"
 printf '  %-52s %8sx (goal >= 1.0x); vs the same options: %sx\n' "  Sluice / pg_recvlogical" "$(ratio "$r_s" "$d_s")" "$(ratio "$r2_s" "$d_s")"
 printf '  %-52s %8s s %9s rows/s  (%sx the decode rate)\n' "end-to-end: Sluice apply into MariaDB (parallel $PARALLEL)" \
   "$e2e_s" "$(rate $rows "$e2e_s")" "$(ratio "$d_s" "$e2e_s")"

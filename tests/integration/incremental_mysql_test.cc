@@ -189,6 +189,13 @@ std::vector<TableCheck> SysbenchChecks(Engine tgt, const std::string& src_db, co
   return out;
 }
 
+// The port of "metrics: http://127.0.0.1:PORT/metrics" in an apply's output (0: not yet).
+int MetricsPort(const std::string& err) {
+  const std::string prefix = "metrics: http://127.0.0.1:";
+  auto at = err.find(prefix);
+  return at == std::string::npos ? 0 : std::atoi(err.c_str() + at + prefix.size());
+}
+
 void WaitCaughtUp(const std::string& plan, const std::string& state) {
   RunResult w = RunSluice({"wait", plan, "--state-dir", state, "--caught-up", "--timeout", "120"}, {}, 150);
   INFO(w.err);
@@ -232,6 +239,17 @@ TEST_CASE("MariaDB -> MariaDB: sysbench and a type-rich writer through schema, f
   MESSAGE("kill -9 during sync");
 
   SluiceProcess third({"apply", plan, "--state-dir", state}, dir);
+  // While it syncs under load, /metrics answers with the sync's figures.
+  std::string metrics;
+  for (int i = 0; i < 100 && metrics.find("sluice_sync_rows_total ") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (int port = MetricsPort(third.Err())) metrics = testing::HttpBody(testing::HttpGet(port, "/metrics"));
+  }
+  INFO(metrics);
+  for (const char* name : {"sluice_sync_rows_total ", "sluice_sync_lag_seconds ", "sluice_sync_rows_per_second ",
+                           "sluice_sync_received_kb_per_second ", "sluice_sync_backlog", "sluice_sync_caught_up "}) {
+    CHECK(metrics.find(name) != std::string::npos);
+  }
   bench.Join();
   writer.Stop();
   MESSAGE("writer: " << writer.transactions() << " transactions, " << writer.errors() << " errors");

@@ -144,6 +144,14 @@ std::string CreateFreshPgDatabase(std::string_view prefix);
 void RestartMariaDb();
 void RestartPostgres();
 
+// A TCP connection to 127.0.0.1:PORT; -1 when nothing listens there.
+int ConnectLoopback(int port);
+// A plain HTTP/1.1 GET of http://127.0.0.1:PORT/PATH with Connection: close:
+// the whole response, "" when nothing listens.
+std::string HttpGet(int port, const std::string& path);
+// The body of an HTTP response ("" when it has none).
+std::string HttpBody(const std::string& response);
+
 }  // namespace sluice::testing
 
 // Lets doctest print Scalar()/Query() values in failed CHECKs (when doctest is included first).
