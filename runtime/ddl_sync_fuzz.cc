@@ -29,11 +29,8 @@
 #include <string_view>
 #include <vector>
 
-#include "catalog/catalog.h"
-#include "catalog/catalog_json.h"
-#include "common/diagnostics.h"
-#include "dialects/types/type_rules.h"
 #include "runtime/ddl_sync.h"
+#include "runtime/ddl_sync_fixture.h"
 
 namespace sluice {
 
@@ -54,106 +51,13 @@ void Must(bool ok) {
   if (!ok) std::abort();
 }
 
-const TypeRuleSet& Rules() {
-  static const TypeRuleSet rules = [] {
-    DiagnosticSink diags;
-    auto r = TypeRuleSet::LoadEmbedded(diags);
-    Must(r.has_value());
-    return std::move(*r);
-  }();
-  return rules;
-}
-
-RunColumn Col(std::string name, std::string source_type, std::string neutral, std::string target_type) {
-  return RunColumn{name, std::move(source_type), std::move(neutral), name, std::move(target_type), false};
-}
-
-// A small plan as the planner would compile it: shop.orders with a renamed
-// column, a dropped one and a `types:` override; shop.customer_v2 renamed to
-// shop.customers; a table with a hostile name; a table with a row filter;
-// and, for PostgreSQL, index names as the planner writes them.
-RunPlan MakePlan(Dialect target, bool with_catalog) {
-  bool pg = target == Dialect::kPostgreSQL;
-  RunPlan p;
-  p.source.dialect = Dialect::kMySQL;
-  p.target.dialect = target;
-
-  RunTable t;
-  t.source_schema = t.target_schema = "shop";
-  t.source_table = t.target_table = "orders";
-  t.key = {"id"};
-  t.unique_keys = {{"code"}};
-  t.columns = {
-      Col("id", "int", "int32", pg ? "integer" : "int"),
-      Col("code", "varchar(10)", "varchar(10)", pg ? "character varying(10)" : "varchar(10)"),
-      Col("created", "datetime", "timestamp(0)", pg ? "timestamp(0)" : "datetime"),
-      Col("status", "enum('new','paid')", "enum('new','paid')", pg ? "text" : "enum('new','paid')"),
-      Col("note", "varchar(20)", "varchar(20)", pg ? "character varying(20)" : "varchar(20)"),
-      Col("total", "decimal(10,2)", "", "decimal(18,4)"),
-  };
-  t.columns[2].target = "created_at";
-  t.dropped_columns = {"legacy_flag"};
-  p.tables.push_back(t);
-
-  RunTable c;
-  c.source_schema = c.target_schema = "shop";
-  c.source_table = "customer_v2";
-  c.target_table = "customers";
-  c.key = {"id"};
-  c.columns = {Col("id", "bigint", "int64", "bigint")};
-  p.tables.push_back(c);
-
-  RunTable h;
-  h.source_schema = h.target_schema = "shop";
-  h.source_table = h.target_table = "we`ird \"tab\" \xc3\xbc";
-  h.key = {"k"};
-  h.columns = {Col("k", "int", "int32", pg ? "integer" : "int")};
-  p.tables.push_back(h);
-
-  RunTable f;
-  f.source_schema = f.target_schema = "shop";
-  f.source_table = f.target_table = "events";
-  f.key = {"id"};
-  f.where = "kind = 'paid'";
-  f.columns = {Col("id", "int", "int32", pg ? "integer" : "int"),
-               Col("kind", "varchar(10)", "varchar(10)", pg ? "character varying(10)" : "varchar(10)")};
-  p.tables.push_back(f);
-
-  if (pg) {
-    RunTask task;
-    task.kind = "schema.indexes";
-    task.sql = {"CREATE INDEX \"ix_note\" ON \"shop\".\"orders\" (\"note\")",
-                "CREATE INDEX \"customers_ix\" ON \"shop\".\"customers\" (\"id\")"};
-    p.tasks.push_back(task);
-  }
-
-  if (with_catalog) {
-    Catalog cat;
-    cat.dialect = Dialect::kMySQL;
-    Schema s;
-    s.name = "shop";
-    Table ot;
-    ot.name = "orders";
-    ot.charset = "utf8mb4";
-    ot.collation = "utf8mb4_bin";
-    Column id;
-    id.name = "id";
-    id.type_raw = "int";
-    ot.columns.push_back(id);
-    s.tables.push_back(ot);
-    cat.schemas.push_back(s);
-    p.source_schema = CatalogToJson(cat);
-  }
-  return p;
-}
-
 const RunPlan& BasePlan(size_t index) {
   static const std::vector<RunPlan> plans = [] {
     std::vector<RunPlan> v;
     for (bool with_catalog : {false, true}) {
       for (Dialect d : {Dialect::kMariaDB, Dialect::kPostgreSQL, Dialect::kMySQL, Dialect::kOceanBase,
                         Dialect::kTiDB}) {
-        v.push_back(MakePlan(d, with_catalog));
+        v.push_back(DdlSyncFixturePlan(d, {.index_tasks = true, .source_catalog = with_catalog}));
       }
     }
     return v;
@@ -232,7 +136,7 @@ DdlSyncFuzzResult DdlSyncFuzzInput(const uint8_t* data, size_t size) {
     size_t end = rest.find('\0');
     std::string_view statement = rest.substr(0, end);
     std::string before = Snapshot(plan);
-    DdlSyncAction a = TranslateSourceDdl(plan, DdlChange{"shop", std::string(statement)}, Rules());
+    DdlSyncAction a = TranslateSourceDdl(plan, DdlChange{"shop", std::string(statement)}, DdlSyncFixtureRules());
     switch (a.kind) {
       case DdlSyncAction::Kind::kApply:
         ++result.applied;

@@ -4,10 +4,10 @@
 // statement must translate without crashing.
 
 #include "runtime/ddl_sync.h"
+#include "runtime/ddl_sync_fixture.h"
 
 #include <doctest/doctest.h>
 
-#include "catalog/catalog_json.h"
 #include "dialects/types/type_rules.h"
 
 namespace sluice {
@@ -21,65 +21,9 @@ std::string Lines(const std::vector<std::string>& sql) {
   return out;
 }
 
-const TypeRuleSet& Rules() {
-  static const TypeRuleSet rules = [] {
-    DiagnosticSink diags;
-    auto r = TypeRuleSet::LoadEmbedded(diags);
-    REQUIRE(r.has_value());
-    return std::move(*r);
-  }();
-  return rules;
-}
+const TypeRuleSet& Rules() { return DdlSyncFixtureRules(); }
 
-// shop.orders as the planner maps it: `created` renamed to `created_at`,
-// `legacy_flag` dropped; shop.customer_v2 renamed to shop.customers; a table
-// with a hostile name; a table with a row filter.
-RunPlan MakePlan(Dialect target) {
-  bool pg = target == Dialect::kPostgreSQL;
-  RunPlan p;
-  p.source.dialect = Dialect::kMySQL;
-  p.target.dialect = target;
-  RunTable t;
-  t.source_schema = t.target_schema = "shop";
-  t.source_table = t.target_table = "orders";
-  t.key = {"id"};
-  t.unique_keys = {{"code"}};
-  t.columns = {
-      {"id", "int", "int32", "id", pg ? "integer" : "int", false},
-      {"code", "varchar(10)", "varchar(10)", "code", pg ? "character varying(10)" : "varchar(10)", false},
-      {"created", "datetime", "timestamp(0)", "created_at", pg ? "timestamp(0)" : "datetime", false},
-      {"status", "enum('new','paid')", "enum('new','paid')", "status", pg ? "text" : "enum('new','paid')", false},
-      {"note", "varchar(20)", "varchar(20)", "note", pg ? "character varying(20)" : "varchar(20)", false},
-      {"total", "decimal(10,2)", "", "total", "decimal(18,4)", false},  // a `types:` override
-  };
-  t.dropped_columns = {"legacy_flag"};
-  p.tables.push_back(t);
-
-  RunTable c;
-  c.source_schema = c.target_schema = "shop";
-  c.source_table = "customer_v2";
-  c.target_table = "customers";
-  c.key = {"id"};
-  c.columns = {{"id", "bigint", "int64", "id", "bigint", false}};
-  p.tables.push_back(c);
-
-  RunTable h;
-  h.source_schema = h.target_schema = "shop";
-  h.source_table = h.target_table = "we`ird \"tab\" ü";
-  h.key = {"k"};
-  h.columns = {{"k", "int", "int32", "k", pg ? "integer" : "int", false}};
-  p.tables.push_back(h);
-
-  RunTable f;
-  f.source_schema = f.target_schema = "shop";
-  f.source_table = f.target_table = "events";
-  f.key = {"id"};
-  f.where = "kind = 'paid'";
-  f.columns = {{"id", "int", "int32", "id", pg ? "integer" : "int", false},
-               {"kind", "varchar(10)", "varchar(10)", "kind", pg ? "character varying(10)" : "varchar(10)", false}};
-  p.tables.push_back(f);
-  return p;
-}
+RunPlan MakePlan(Dialect target) { return DdlSyncFixturePlan(target); }
 
 struct Case {
   const char* ddl;
@@ -515,22 +459,7 @@ TEST_CASE("DDL sync: hostile identifiers, comments and schema qualification") {
 }
 
 TEST_CASE("DDL sync: a new column takes the table's default collation, as planned columns do") {
-  Catalog cat;
-  cat.dialect = Dialect::kMySQL;
-  Schema s;
-  s.name = "shop";
-  Table t;
-  t.name = "orders";
-  t.charset = "utf8mb4";
-  t.collation = "utf8mb4_bin";
-  Column id;
-  id.name = "id";
-  id.type_raw = "int";
-  t.columns.push_back(id);
-  s.tables.push_back(t);
-  cat.schemas.push_back(s);
-  RunPlan plan = MakePlan(Dialect::kPostgreSQL);
-  plan.source_schema = CatalogToJson(cat);
+  RunPlan plan = DdlSyncFixturePlan(Dialect::kPostgreSQL, {.source_catalog = true});
   auto a = TranslateSourceDdl(plan, DdlChange{"shop", "ALTER TABLE orders ADD COLUMN n varchar(5)"}, Rules());
   CAPTURE(a.reason);
   REQUIRE(a.kind == Kind::kApply);
@@ -538,8 +467,7 @@ TEST_CASE("DDL sync: a new column takes the table's default collation, as planne
                             "ALTER TABLE \"shop\".\"orders\" ADD COLUMN \"n\" character varying(5) COLLATE \"C\""});
   CHECK(a.summary.find("PAD SPACE") != std::string::npos);
   // Between MySQL-family engines a column that follows the table's default keeps following it.
-  RunPlan my = MakePlan(Dialect::kMariaDB);
-  my.source_schema = CatalogToJson(cat);
+  RunPlan my = DdlSyncFixturePlan(Dialect::kMariaDB, {.source_catalog = true});
   a = TranslateSourceDdl(
       my, DdlChange{"shop", "ALTER TABLE orders ADD COLUMN n varchar(5) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin"},
       Rules());

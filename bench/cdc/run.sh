@@ -47,26 +47,9 @@ set -euo pipefail
 
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$REPO"
-case ${1:-} in
-  "") CHANGES=200000; TABLE_SIZE=100000 ;;
-  full) CHANGES=1000000; TABLE_SIZE=250000 ;;
-  *[!0-9]*) echo "usage: $0 [full|CHANGES]" >&2; exit 2 ;;
-  *) CHANGES=$1; TABLE_SIZE=$((CHANGES / 4 < 100000 ? 100000 : CHANGES / 4)) ;;
-esac
-TABLES=4
-TABLE_SIZE=${ROWS_PER_TABLE:-$TABLE_SIZE}
-EVENTS=$((CHANGES / 4))  # oltp_write_only: index update + non-index update + delete + insert
-PARALLEL=${PARALLEL:-2}
-BATCH_ROWS=${BATCH_ROWS:-25000}
+source bench/cdc_common.sh
 LAG_SECONDS=${LAG_SECONDS:-60}
 BUFFER_POOL=${BUFFER_POOL:-512M}
-BUILD=${BUILD:-$REPO/build}
-[[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
-SLUICE=${SLUICE:-$BUILD/cli/sluice}
-[[ -x $SLUICE ]] || { echo "bench: build sluice first (ninja -C $BUILD sluice) or set BUILD=" >&2; exit 1; }
-for p in sysbench jq; do
-  command -v "$p" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null
-done
 for tool in sysbench mariadb-binlog mariadbd mariadb-install-db; do
   command -v "$tool" >/dev/null || { echo "bench: $tool missing (scripts/setup.sh installs it)" >&2; exit 1; }
 done
@@ -92,12 +75,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-log() { echo "bench: $(date +%T) $*" >&2; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }  # a / b
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat"; }  # user+sys CPU seconds of PID
 my() { local n=$1; shift; mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "${PORT[$n]}" -u root -N -B "$@"; }
 seq_of() { sed -E 's/.*0-[0-9]+-([0-9]+).*/\1/' <<<"$1"; }  # domain 0's sequence number of a GTID list
 
@@ -287,7 +264,6 @@ if [[ ! -x $DRAIN ]]; then
     -Wl,--start-group "${libs[@]}" -Wl,--end-group $(pkg-config --libs libmariadb libzstd) -lz -lfmt -lpthread \
     2>"$dir/drain-build.log" || { cat "$dir/drain-build.log" >&2; exit 1; }
 fi
-best() { sort -g | head -1; }
 log "decode: Sluice binlog_drain x3"
 DRAIN_S=() DRAIN_ROWS=0
 for _ in 1 2 3; do

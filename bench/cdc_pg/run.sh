@@ -41,27 +41,9 @@ set -euo pipefail
 
 REPO=$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/../.." && pwd -P)
 cd "$REPO"
-case ${1:-} in
-  "") CHANGES=200000; TABLE_SIZE=100000 ;;
-  full) CHANGES=1000000; TABLE_SIZE=250000 ;;
-  *[!0-9]*) echo "usage: $0 [full|CHANGES]" >&2; exit 2 ;;
-  *) CHANGES=$1; TABLE_SIZE=$((CHANGES / 4 < 100000 ? 100000 : CHANGES / 4)) ;;
-esac
-TABLES=4
-TABLE_SIZE=${ROWS_PER_TABLE:-$TABLE_SIZE}
-EVENTS=$((CHANGES / 4))
-PARALLEL=${PARALLEL:-2}
-BATCH_ROWS=${BATCH_ROWS:-25000}
-BUILD=${BUILD:-$REPO/build}
-[[ $BUILD == /* ]] || BUILD=$REPO/$BUILD
-SLUICE=${SLUICE:-$BUILD/cli/sluice}
+source bench/cdc_common.sh
 DRAIN=$BUILD/dialects/postgresql/pgoutput_drain
-for b in "$SLUICE" "$DRAIN"; do
-  [[ -x $b ]] || { echo "bench: build $(basename "$b") first (ninja -C $BUILD sluice pgoutput_drain) or set BUILD=" >&2; exit 1; }
-done
-for p in sysbench jq; do
-  command -v "$p" >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$p" >/dev/null
-done
+[[ -x $DRAIN ]] || { echo "bench: build pgoutput_drain first (ninja -C $BUILD pgoutput_drain) or set BUILD=" >&2; exit 1; }
 PG_BIN=/usr/lib/postgresql/15/bin
 
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sluice-cdcpg.XXXXXX")
@@ -71,13 +53,6 @@ cleanup() {
   [[ -n ${KEEP:-} ]] && echo "bench: kept $dir" >&2 || rm -rf -- "$dir"
 }
 trap cleanup EXIT
-log() { echo "bench: $(date +%T) $*" >&2; }
-now() { date +%s.%N; }
-secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-rate() { awk -v n="$1" -v s="$2" 'BEGIN { printf "%.0f", n / s }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-best() { sort -g | head -1; }
-cpu_of() { awk -v hz="$(getconf CLK_TCK)" '{ printf "%.2f", ($14 + $15) / hz }' "/proc/$1/stat" 2>/dev/null; }
 # The CPU seconds of the walsender serving SLOT, sampled every 50 ms until
 # DIR/stop-sampler appears (a walsender exits with its client): written to FILE.
 sample_walsender() {  # SLOT FILE

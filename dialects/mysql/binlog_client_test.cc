@@ -14,11 +14,11 @@
 #include <random>
 #include <thread>
 
-#include "common/dsn.h"
 #include "dialects/mysql/binlog_client.h"
 #include "dialects/mysql/binlog_file.h"
 #include "dialects/mysql/binlog_precheck.h"
 #include "dialects/mysql/mysql_connection.h"
+#include "tests/integration/test_connection.h"
 
 namespace sluice::binlog {
 namespace {
@@ -26,23 +26,10 @@ namespace {
 using namespace std::chrono_literals;
 
 ConnectionConfig Config(const std::string& database = "") {
-  const char* dsn = std::getenv("SLUICE_TEST_MARIADB_DSN");
-  REQUIRE_MESSAGE(dsn != nullptr, "SLUICE_TEST_MARIADB_DSN is not set: scripts/test-servers.sh start DIR && source DIR/env");
-  DsnParse p = ParseDsn(dsn);
-  REQUIRE(p.ok);
-  ConnectionConfig c;
-  c.dsn = p.dsn;
-  c.dsn.database = database;
-  return c;
+  return testing::AdminConnectionConfig(testing::TestServersFromEnv().mariadb, "mysql", database);
 }
 
-std::string FreshDatabase(const char* prefix) {
-  static std::mt19937_64 rng{std::random_device{}()};
-  std::string name = std::string(prefix) + "_" + std::to_string(rng() % 1000000000);
-  MySqlConnection admin(Config());
-  admin.Exec("CREATE DATABASE " + name);
-  return name;
-}
+std::string FreshDatabase(const char* prefix) { return testing::CreateFreshMariaDbDatabase(prefix); }
 
 uint32_t RandomServerId() {
   static std::mt19937 rng{std::random_device{}()};

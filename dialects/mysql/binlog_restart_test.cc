@@ -8,9 +8,9 @@
 #include <cstdlib>
 #include <random>
 
-#include "common/dsn.h"
 #include "dialects/mysql/binlog_client.h"
 #include "dialects/mysql/mysql_connection.h"
+#include "tests/integration/test_connection.h"
 
 namespace sluice::binlog {
 namespace {
@@ -18,21 +18,7 @@ namespace {
 using namespace std::chrono_literals;
 
 ConnectionConfig Config(const std::string& database = "") {
-  const char* dsn = std::getenv("SLUICE_TEST_MARIADB_DSN");
-  REQUIRE_MESSAGE(dsn != nullptr, "SLUICE_TEST_MARIADB_DSN is not set: scripts/test-servers.sh start DIR && source DIR/env");
-  DsnParse p = ParseDsn(dsn);
-  REQUIRE(p.ok);
-  ConnectionConfig c;
-  c.dsn = p.dsn;
-  c.dsn.database = database;
-  return c;
-}
-
-void RestartServer() {
-  const char* dir = std::getenv("SLUICE_TEST_SERVERS_DIR");
-  REQUIRE(dir != nullptr);
-  std::string cmd = std::string(SLUICE_SOURCE_DIR) + "/scripts/test-servers.sh restart-mariadb '" + dir + "' >/dev/null";
-  REQUIRE(std::system(cmd.c_str()) == 0);
+  return testing::AdminConnectionConfig(testing::TestServersFromEnv().mariadb, "mysql", database);
 }
 
 TEST_CASE("capture survives a server restart without loss or duplication") {
@@ -65,7 +51,7 @@ TEST_CASE("capture survives a server restart without loss or duplication") {
     }
   };
   read_until(10);
-  RestartServer();
+  testing::RestartMariaDb();
   {
     MySqlConnection conn(Config());
     for (int i = 11; i <= 20; ++i) conn.Exec("INSERT INTO " + db + ".r VALUES (" + std::to_string(i) + ")");

@@ -6,19 +6,12 @@
 #include <vector>
 
 #include "dialects/postgresql/pg_replication_connection.h"
-#include "tests/integration/test_env.h"
+#include "tests/integration/test_connection.h"
 
 namespace sluice::pgtest {
 
 inline ConnectionConfig SourceConfig(const std::string& database) {
-  const auto& servers = testing::TestServersFromEnv();
-  ConnectionConfig c;
-  c.dsn.scheme = "postgresql";
-  c.dsn.host = servers.postgres.host;
-  c.dsn.port = static_cast<uint16_t>(servers.postgres.port);
-  c.dsn.user = servers.postgres.admin_user;
-  c.dsn.database = database;
-  return c;
+  return testing::AdminConnectionConfig(testing::TestServersFromEnv().postgres, "postgresql", database);
 }
 
 inline PgReplicationConfig StreamConfig(const std::string& database, const std::string& slot,
