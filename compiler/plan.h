@@ -85,6 +85,8 @@ struct TypeRule {
 
 enum class BadRowPolicy { kFail, kReject };
 enum class ZeroDatePolicy { kFail, kNull, kReject };
+// Whether the full copy's rows go to a MySQL-family target's binary log.
+enum class TargetBinlogPolicy { kWrite, kSkip };
 enum class DdlPolicy { kApply, kPause, kIgnore };
 enum class FixPolicy { kNone, kSqlFile, kApply };
 
@@ -95,6 +97,7 @@ struct FullOptions {
   Located<std::string> reject_file;  // default: <state dir>/rejects.tsv
   Located<ZeroDatePolicy> zero_date{ZeroDatePolicy::kFail, {}};
   Located<std::string> time_zone{"UTC", {}};
+  Located<TargetBinlogPolicy> target_binlog{TargetBinlogPolicy::kWrite, {}};
 };
 
 struct IncrementalOptions {

@@ -730,6 +730,15 @@ void ReadFull(Context& ctx, MapView& top, Plan& plan) {
       f.time_zone = *v;
     }
   }
+  YamlNodePtr binlog = m.Get("target_binlog");
+  if (auto v = ReadEnum<TargetBinlogPolicy>(ctx, binlog, m.Child("target_binlog"),
+                                            {{"write", TargetBinlogPolicy::kWrite}, {"skip", TargetBinlogPolicy::kSkip}})) {
+    f.target_binlog = *v;
+    if (v->value == TargetBinlogPolicy::kSkip && plan.target.dialect.value == Dialect::kPostgreSQL) {
+      ctx.diags.Warning(binlog->loc, "'full.target_binlog: skip' has no effect on a PostgreSQL target",
+                        "it keeps the full copy out of a MySQL-family target's binary log");
+    }
+  }
   if (f.reject_file.loc.valid() && f.on_bad_row.value != BadRowPolicy::kReject &&
       f.zero_date.value != ZeroDatePolicy::kReject) {
     ctx.diags.Warning(f.reject_file.loc, "'full.reject_file' is set but nothing is rejected",

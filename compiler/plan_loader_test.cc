@@ -251,6 +251,33 @@ TEST_CASE("durations and sizes") {
         "unknown unit 'Gb' in size '2Gb' for 'incremental.buffer_max'");
 }
 
+TEST_CASE("full.target_binlog: write by default, skip on request, a warning where it cannot apply") {
+  const std::string full = "full: { parallel: 4, chunk_rows: 50000, on_bad_row: reject }";
+  auto d = Load(kValid, {{"SRC_PW", "x"}});
+  REQUIRE(d->plan);
+  CHECK(d->plan->full.target_binlog.value == TargetBinlogPolicy::kWrite);
+  auto s = Load(Replace(kValid, full, "full: { target_binlog: skip }"), {{"SRC_PW", "x"}});
+  REQUIRE(s->plan);
+  CHECK(s->plan->full.target_binlog.value == TargetBinlogPolicy::kSkip);
+  CHECK(s->diags.warning_count() == 0);
+  CHECK(FirstError(*Load(Replace(kValid, full, "full: { target_binlog: off }"), {{"SRC_PW", "x"}})).find(
+            "'full.target_binlog'") != std::string::npos);
+  // A PostgreSQL target has no binlog: the setting is said to do nothing.
+  std::string to_pg = Replace(Replace(kValid, full, "full: { target_binlog: skip }"),
+                              "dialect: postgresql\n  dsn: postgresql://migrator@127.0.0.1:5432/shop",
+                              "dialect: mysql\n  dsn: mysql://migrator@127.0.0.1:3306/shop");
+  auto pg = Load(Replace(to_pg, "dialect: oceanbase\n  dsn: mysql://root%40sys@127.0.0.1:2881/shop",
+                         "dialect: postgresql\n  dsn: postgresql://t@127.0.0.1:5432/shop"),
+                 {{"SRC_PW", "x"}});
+  INFO(FirstError(*pg));
+  REQUIRE(pg->plan);
+  bool warned = false;
+  for (const auto& diag : pg->diags.diagnostics()) {
+    warned = warned || diag.message == "'full.target_binlog: skip' has no effect on a PostgreSQL target";
+  }
+  CHECK(warned);
+}
+
 TEST_CASE("YAML null: defaults for a section, the choice 'null', an error for a value") {
   auto a = Load(Replace(kValid, "full: { parallel: 4, chunk_rows: 50000, on_bad_row: reject }",
                         "full:\n  zero_date: null"),

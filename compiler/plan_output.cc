@@ -36,6 +36,8 @@ Json EndpointJson(const sluice::Endpoint& e, const Catalog* catalog) {
 }
 
 const char* BadRowName(BadRowPolicy p) { return p == BadRowPolicy::kFail ? "fail" : "reject"; }
+const char* TargetBinlogName(TargetBinlogPolicy p) { return p == TargetBinlogPolicy::kSkip ? "skip" : "write"; }
+
 const char* ZeroDateName(ZeroDatePolicy p) {
   return p == ZeroDatePolicy::kFail ? "fail" : p == ZeroDatePolicy::kNull ? "null" : "reject";
 }
@@ -53,7 +55,8 @@ Json Settings(const Plan& p, bool strict) {
                {"on_bad_row", BadRowName(p.full.on_bad_row.value)},
                {"reject_file", p.full.reject_file.value},
                {"zero_date", ZeroDateName(p.full.zero_date.value)},
-               {"time_zone", p.full.time_zone.value}};
+               {"time_zone", p.full.time_zone.value},
+               {"target_binlog", TargetBinlogName(p.full.target_binlog.value)}};
   j["incremental"] = {{"batch_rows", p.incremental.batch_rows.value},
                       {"parallel", p.incremental.parallel.value},
                       {"ddl", DdlName(p.incremental.ddl.value)},

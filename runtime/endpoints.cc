@@ -80,6 +80,12 @@ std::unique_ptr<SqlConnection> Endpoints::Target() const {
   return TargetMySql();
 }
 
+std::unique_ptr<SqlConnection> Endpoints::CopyTarget() const {
+  auto c = Target();
+  if (IsMySQLFamily(plan_.target.dialect) && plan_.settings.target_binlog == "skip") c->Exec("SET SESSION sql_log_bin = 0");
+  return c;
+}
+
 std::string Endpoints::Mask(std::string text) const {
   return MaskSecrets(std::move(text), {source_password_, target_password_});
 }

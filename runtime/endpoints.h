@@ -29,6 +29,10 @@ class Endpoints {
   // The one matching the endpoint's dialect.
   std::unique_ptr<SqlConnection> Source() const;
   std::unique_ptr<SqlConnection> Target() const;
+  // A target connection for the full copy's rows: with `full.target_binlog:
+  // skip` on a MySQL-family target its writes stay out of the binary log
+  // (SET sql_log_bin = 0; SUPER or BINLOG ADMIN).
+  std::unique_ptr<SqlConnection> CopyTarget() const;
 
   // The source's connection settings, password included (for the
   // replication clients, which open their own connections).

@@ -160,7 +160,7 @@ class FullCopyRunner : public TaskRunner {
             ~Release() { s.Release(); }
           } release{slots_};
           if (!src) src = endpoints_.Source();
-          if (!tgt) tgt = endpoints_.Target();
+          if (!tgt) tgt = endpoints_.CopyTarget();
           ctx.store.StartChunk(ctx.task.id, chunk.no);
           int64_t attempts = chunk.attempts + 1;
           auto [r, b] = CopyChunk(ctx, spec, chunk, attempts > 1, *src, *tgt);

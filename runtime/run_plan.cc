@@ -134,6 +134,8 @@ std::optional<RunPlan> ParseRunPlan(const Json& j, std::string* error) {
       p.settings.reject_file = r.Str(*f, "reject_file", "settings.full");
       p.settings.zero_date = r.Str(*f, "zero_date", "settings.full");
       p.settings.time_zone = r.Str(*f, "time_zone", "settings.full");
+      // Older plan.json files (before it) write the binlog.
+      if (f->contains("target_binlog")) p.settings.target_binlog = r.Str(*f, "target_binlog", "settings.full");
     }
     // Older plan.json files (before these sections) run with the defaults.
     if (s->contains("incremental")) {

@@ -70,6 +70,7 @@ struct RunSettings {
   std::string on_bad_row = "fail";   // fail | reject
   std::string reject_file;
   std::string zero_date = "fail";    // fail | null | reject
+  std::string target_binlog = "write";  // write | skip: the full copy in a MySQL-family target's binlog
   std::string time_zone = "UTC";
   // incremental
   int64_t incremental_batch_rows = 25000;   // rows per target transaction (source transactions grouped)

@@ -73,6 +73,15 @@ class PrecheckRunner : public TaskRunner {
                           "multi-row INSERTs, which are slower; SET GLOBAL local_infile = 1 on the target enables "
                           "the bulk path");
       }
+      if (ctx.plan.settings.target_binlog == "skip" && ctx.plan.HasStep("full")) {
+        try {
+          tgt->Exec("SET SESSION sql_log_bin = 0");
+          tgt->Exec("SET SESSION sql_log_bin = 1");
+        } catch (const DbException& e) {
+          problems.push_back("full.target_binlog: skip needs the SUPER or BINLOG ADMIN privilege on the target (" +
+                             e.error().message + "); grant it, or drop the setting to copy through the binary log");
+        }
+      }
     }
     if (ctx.plan.HasStep("incremental")) CheckCapture(ctx, *src, problems);
     if (!problems.empty()) {

@@ -5,7 +5,8 @@
 #   bench/full_copy/run.sh [ROWS]      (default 1000000; the mixed-types table gets ROWS/5)
 #
 # Paths and baselines:
-#   MariaDB -> MariaDB      Sluice   vs  mydumper + myloader (2 threads each)
+#   MariaDB -> MariaDB      Sluice   vs  mydumper + myloader (2 threads each; neither writes the target binlog:
+#                                        myloader by default, Sluice with full.target_binlog: skip)
 #   PostgreSQL -> MariaDB   Sluice   vs  psql \copy ... | LOAD DATA LOCAL INFILE (the raw pipe)
 #   MariaDB -> PostgreSQL   Sluice   vs  pgloader
 # Prints rows/s, the ratio Sluice/baseline (>1 means Sluice is faster), and
@@ -59,7 +60,7 @@ $PG -d bench -c "
   ANALYZE;"
 $MY -e "ANALYZE TABLE bench.sbtest1, bench.mixed" >/dev/null
 
-# A plan for one path; target schema name as given.
+# A plan for one path; target schema name as given; FULL_EXTRA adds full: settings.
 plan() {  # name source_dialect source_dsn target_dialect target_dsn from to
   cat > "$dir/$1.yaml" <<YAML
 version: 1
@@ -68,7 +69,7 @@ source: { dialect: $2, dsn: "$3" }
 target: { dialect: $4, dsn: "$5" }
 steps: [schema, full]
 objects: [{ from: "$6", to: "$7" }]
-full: { parallel: 2, chunk_rows: 50000 }
+full: { parallel: 2, chunk_rows: 50000${FULL_EXTRA:-} }
 YAML
 }
 # Runs sluice apply on a plan; prints "seconds peak_rss_kb".
@@ -88,7 +89,9 @@ report() {  # label baseline_label sluice_secs sluice_rss baseline_secs goal
 }
 
 log "MariaDB -> MariaDB: Sluice"
-plan my2my mariadb "mysql://root@127.0.0.1:$MYPORT/bench" mariadb "mysql://root@127.0.0.1:$MYPORT/bench_sluice" "bench.*" "bench_sluice.{table}"
+# myloader keeps what it loads out of the target's binlog (SQL_LOG_BIN=0 unless
+# --enable-binlog); Sluice does the same here, with full.target_binlog: skip.
+FULL_EXTRA=", target_binlog: skip" plan my2my mariadb "mysql://root@127.0.0.1:$MYPORT/bench" mariadb "mysql://root@127.0.0.1:$MYPORT/bench_sluice" "bench.*" "bench_sluice.{table}"
 read -r s_sec s_rss < <(run_sluice my2my)
 log "MariaDB -> MariaDB: mydumper + myloader"
 t0=$(now)

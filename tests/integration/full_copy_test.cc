@@ -75,6 +75,24 @@ void CheckStatusAllDone(const std::string& plan, const std::string& state) {
   }
 }
 
+// Where the MariaDB test server's binlog ends now ("file", position).
+std::pair<std::string, std::string> BinlogEnd(Side& s) {
+  Rows r = s.Query("SHOW MASTER STATUS");
+  REQUIRE(!r.empty());
+  return {r[0][0].value_or(""), r[0][1].value_or("4")};
+}
+
+// Row events (their TABLE_MAPs) for tables of `db` in the binlog since `from`.
+int64_t RowEventsSince(Side& s, const std::pair<std::string, std::string>& from, const std::string& db) {
+  int64_t n = 0;
+  for (const auto& row : s.Query("SHOW BINLOG EVENTS IN '" + from.first + "' FROM " + from.second)) {
+    if (row.size() > 5 && row[2].value_or("") == "Table_map" && row[5].value_or("").find("(" + db + ".") != std::string::npos) {
+      ++n;
+    }
+  }
+  return n;
+}
+
 RunResult Apply(const std::string& plan, const std::string& state, const std::map<std::string, std::string>& env = {}) {
   RunResult r = RunSluice({"apply", plan, "--state-dir", state}, env);
   MESSAGE("sluice apply " << plan << ": exit " << r.exit_code << " in " << r.seconds << "s");
@@ -87,12 +105,15 @@ TEST_CASE("MariaDB -> MariaDB: every type copied exactly, checked row by row") {
   LoadMariaDb(src_db, "mariadb_types.sql");
   std::string dir = MakeTempDir("fc-my-my");
   std::string plan = dir + "/plan.yaml";
+  // target_binlog: skip keeps the copy out of the target's binlog.
   WriteFile(plan, DatasetPlan("fc-my-my", Engine::kMariaDb, src_db, Engine::kMariaDb, tgt_db,
-                              "{ parallel: 2, chunk_rows: 100 }"));
+                              "{ parallel: 2, chunk_rows: 100, target_binlog: skip }"));
+  Side src(Engine::kMariaDb, src_db), tgt(Engine::kMariaDb, tgt_db);
+  auto binlog_before = BinlogEnd(tgt);
   RunResult r = Apply(plan, dir + "/state");
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  CHECK(RowEventsSince(tgt, binlog_before, tgt_db) == 0);
 
-  Side src(Engine::kMariaDb, src_db), tgt(Engine::kMariaDb, tgt_db);
   CompareAll(src, tgt, MariaDbSourceChecks(Engine::kMariaDb, src_db, tgt_db));
   // Zero dates stay zero dates on a MySQL-family target.
   CHECK(tgt.Scalar("SELECT d FROM `" + tgt_db + "`.mysql_times WHERE id = 1") == "0000-00-00");
@@ -125,10 +146,13 @@ TEST_CASE("PostgreSQL -> MariaDB: every type, documented conversions asserted") 
   std::string plan = dir + "/plan.yaml";
   WriteFile(plan, DatasetPlan("fc-pg-my", Engine::kPostgres, src_db, Engine::kMariaDb, tgt_db,
                               "{ parallel: 2, chunk_rows: 100 }"));
+  Side src(Engine::kPostgres, src_db), tgt(Engine::kMariaDb, tgt_db);
+  auto binlog_before = BinlogEnd(tgt);
   RunResult r = Apply(plan, dir + "/state");
   REQUIRE_MESSAGE(r.exit_code == 0, r.err);
+  // By default the copy goes through the target's binlog (a replica of the target gets it too).
+  CHECK(RowEventsSince(tgt, binlog_before, tgt_db) > 10);
 
-  Side src(Engine::kPostgres, src_db), tgt(Engine::kMariaDb, tgt_db);
   CompareAll(src, tgt, PgSourceChecks(tgt_db));
   // The conversions compared above, pinned to the target types they rely on.
   CHECK(ColumnType(tgt, tgt_db, "ints", "flag") == "tinyint(1)");
@@ -407,4 +431,33 @@ TEST_CASE("secrets: a password from ${env:...} never appears in output or in the
 }
 
 }  // namespace
+TEST_CASE("full.target_binlog: skip without the privilege is refused before any data moves") {
+  const auto& servers = TestServersFromEnv();
+  std::string src_db = testing::CreateFreshMariaDbDatabase("fc_src");
+  std::string tgt_db = testing::CreateFreshMariaDbDatabase("fc_tgt");
+  std::string user = "fc_nobinlog_" + src_db.substr(src_db.size() - 6);
+  {
+    testing::MariaDbSession my(servers.mariadb.Admin(src_db));
+    my.Exec("CREATE TABLE s (id INT PRIMARY KEY)");
+    my.Exec("INSERT INTO s VALUES (1), (2)");
+    my.Exec("CREATE USER '" + user + "'@'127.0.0.1' IDENTIFIED BY 'nb-pw'");
+    my.Exec("GRANT ALL PRIVILEGES ON `" + src_db + "`.* TO '" + user + "'@'127.0.0.1'");
+    my.Exec("GRANT ALL PRIVILEGES ON `" + tgt_db + "`.* TO '" + user + "'@'127.0.0.1'");
+  }
+  std::string dsn = "mysql://" + user + "@127.0.0.1:" + std::to_string(servers.mariadb.port) + "/";
+  std::string dir = MakeTempDir("fc-nobinlog");
+  std::string plan = dir + "/plan.yaml";
+  WriteFile(plan, "version: 1\nname: fc-nobinlog\nsource: { dialect: mariadb, dsn: \"" + dsn + src_db +
+                      "\", password: \"${env:FC_NB_PW}\" }\ntarget: { dialect: mariadb, dsn: \"" + dsn + tgt_db +
+                      "\", password: \"${env:FC_NB_PW}\" }\nsteps: [schema, full]\nobjects:\n  - from: " + src_db +
+                      ".s\n    to: " + tgt_db + ".s\nfull: { target_binlog: skip }\n");
+  RunResult r = Apply(plan, dir + "/state", {{"FC_NB_PW", "nb-pw"}});
+  testing::MariaDbSession admin(servers.mariadb.Admin(tgt_db));
+  admin.Exec("DROP USER '" + user + "'@'127.0.0.1'");
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("full.target_binlog: skip needs the SUPER or BINLOG ADMIN privilege on the target") !=
+        std::string::npos);
+  CHECK(admin.Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + tgt_db + "'") == "0");
+}
+
 }  // namespace sluice::fctest
