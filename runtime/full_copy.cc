@@ -104,6 +104,25 @@ std::string RangePredicate(const TableCodec& s, const std::vector<std::string>& 
   return out;
 }
 
+// Whether both engines order the key's values alike, so that a chunk's key
+// range selects the same rows on the target as on the source. Text and
+// binary keys do not: collations differ (utf8mb4_general_ci, a PostgreSQL
+// locale, bytes), and a range could take rows of other chunks.
+bool RangeSafeKey(const TableCodec& s) {
+  for (size_t i : s.key) {
+    const auto& n = s.cols[i].codec.neutral;
+    if (!n) return false;
+    switch (n->kind) {
+      case NeutralKind::kBool: case NeutralKind::kDecimal: case NeutralKind::kDate: case NeutralKind::kTimestamp:
+      case NeutralKind::kYear:
+        break;
+      default:
+        if (!IsIntegerKind(n->kind)) return false;
+    }
+  }
+  return true;
+}
+
 class FullCopyRunner : public TaskRunner {
  public:
   FullCopyRunner(const Endpoints& e, CopySlots& slots, RejectSink& rejects, CopyConsistency* consistency)
@@ -259,6 +278,36 @@ class FullCopyRunner : public TaskRunner {
     return out;
   }
 
+  // Deletes on the target the rows whose keys the source has in the chunk
+  // (`src_pred`), 500 keys a statement.
+  static void DeleteSourceKeys(const TableCodec& s, const std::string& src_pred, SqlConnection& src, SqlConnection& tgt) {
+    std::string select;
+    for (size_t k = 0; k < s.key.size(); ++k) {
+      const TableColumn& c = s.cols[s.key[k]];
+      select += (k ? ", " : "") + c.codec.SourceExpression(s.QuoteSource(c.source));
+    }
+    QueryResult keys = src.Query("SELECT " + select + " FROM " + s.source_table_sql + " WHERE " + src_pred);
+    std::string cond;
+    size_t in_cond = 0;
+    auto flush = [&] {
+      if (in_cond > 0) tgt.Exec("DELETE FROM " + s.target_table_sql + " WHERE " + cond);
+      cond.clear();
+      in_cond = 0;
+    };
+    for (const auto& row : keys.rows) {
+      std::string match;
+      for (size_t k = 0; k < s.key.size(); ++k) {
+        const TableColumn& c = s.cols[s.key[k]];
+        if (!row[k]) throw TaskError("a NULL key value in " + s.table->SourceName() + " (keys must be NOT NULL)");
+        Converted v = ToCanonical(c.codec, *row[k]);
+        match += std::string(k ? " AND " : "") + s.QuoteTarget(c.target) + " = " + TargetLiteral(tgt, c, v.text);
+      }
+      cond += (cond.empty() ? "(" : " OR (") + match + ")";
+      if (++in_cond == 500) flush();
+    }
+    flush();
+  }
+
   // Copies one chunk in one target transaction. Returns rows and bytes written.
   std::pair<int64_t, int64_t> CopyChunk(TaskContext& ctx, const TableCodec& s, const ChunkRecord& chunk, bool redo,
                                         SqlConnection& src, SqlConnection& tgt) {
@@ -293,8 +342,14 @@ class FullCopyRunner : public TaskRunner {
     tgt.Exec(mysql_target ? "START TRANSACTION" : "BEGIN");
     try {
       if (redo) {
-        // A previous attempt may have committed part of this range.
-        tgt.Exec("DELETE FROM " + s.target_table_sql + (tgt_pred.empty() ? "" : " WHERE " + tgt_pred));
+        // A previous attempt may have committed this chunk (the state store
+        // did not hear of it): its rows go first. By the key range where both
+        // engines order keys alike, else by the keys the source has in it.
+        if (tgt_pred.empty() || RangeSafeKey(s)) {
+          tgt.Exec("DELETE FROM " + s.target_table_sql + (tgt_pred.empty() ? "" : " WHERE " + tgt_pred));
+        } else {
+          DeleteSourceKeys(s, src_pred, src, tgt);
+        }
       }
       auto result = BulkLoad(ctx, s, select, src, tgt);
       if (!result) {

@@ -135,6 +135,29 @@ int64_t RowsCheckpointed(const std::string& state) {
   return rows;
 }
 
+void MarkFirstChunkInterrupted(const std::string& state, const std::string& task_id) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2((state + "/state.db").c_str(), &db, SQLITE_OPEN_READWRITE, nullptr) != SQLITE_OK) {
+    sqlite3_close(db);
+    throw std::runtime_error("cannot open " + state + "/state.db");
+  }
+  sqlite3_busy_timeout(db, 5000);
+  for (const char* sql : {"UPDATE chunks SET state = 'running', attempts = 1 WHERE task_id = ?1 AND no = "
+                          "(SELECT MIN(no) FROM chunks WHERE task_id = ?1)",
+                          "UPDATE tasks SET state = 'running' WHERE id = ?1"}) {
+    sqlite3_stmt* st = nullptr;
+    bool ok = sqlite3_prepare_v2(db, sql, -1, &st, nullptr) == SQLITE_OK &&
+              sqlite3_bind_text(st, 1, task_id.c_str(), -1, SQLITE_TRANSIENT) == SQLITE_OK &&
+              sqlite3_step(st) == SQLITE_DONE;
+    sqlite3_finalize(st);
+    if (!ok || sqlite3_changes(db) == 0) {
+      sqlite3_close(db);
+      throw std::runtime_error(std::string("state.db: nothing to mark for ") + task_id);
+    }
+  }
+  sqlite3_close(db);
+}
+
 std::string MakeTempDir(const std::string& prefix) {
   std::string tmpl = (fs::temp_directory_path() / (prefix + "-XXXXXX")).string();
   if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");

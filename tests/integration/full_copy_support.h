@@ -69,6 +69,10 @@ class SluiceProcess {
 // directly (-1 when there is no store yet): polling `sluice status` in a
 // subprocess is too slow to catch a copy of this size mid-way.
 int64_t RowsCheckpointed(const std::string& state_dir);
+// Makes the state store say that the first chunk of `task_id` (the lowest
+// keys) was started and not finished, as after a kill -9 right after its
+// commit: the next apply redoes it. Throws when there is nothing to mark.
+void MarkFirstChunkInterrupted(const std::string& state_dir, const std::string& task_id);
 
 // ---- files and plans ----
 
