@@ -24,6 +24,18 @@ size_t ThreadCount() {
   return n;
 }
 
+// The thread count once it has come back to `want` (a joined thread's
+// /proc/self/task entry can outlive the join by a moment), or after 2 s.
+size_t ThreadCountSettledAt(size_t want) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+  size_t n = ThreadCount();
+  while (n != want && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    n = ThreadCount();
+  }
+  return n;
+}
+
 TEST_CASE("the registry renders the Prometheus text format") {
   MetricsRegistry r;
   // Registered out of order, labels given out of order: the text is sorted.
@@ -151,13 +163,13 @@ TEST_CASE("start and stop twice leave no thread behind") {
     CHECK(HttpBody(HttpGet(server.port(), "/metrics")) == "# TYPE sluice_lag_seconds gauge\nsluice_lag_seconds 1\n");
     server.Stop();
     server.Stop();  // idempotent
-    CHECK(ThreadCount() == before);
+    CHECK(ThreadCountSettledAt(before) == before);
   }
   {
     MetricsServer scoped(r);
     scoped.Start();
   }  // the destructor stops it
-  CHECK(ThreadCount() == before);
+  CHECK(ThreadCountSettledAt(before) == before);
 }
 
 TEST_CASE("a port in use is an error from Start") {
