@@ -115,9 +115,9 @@ struct ChangeApplier::Impl {
   ApplyStats stats;
   std::vector<std::string> idempotent_until;
   std::shared_ptr<Batch> batch;  // the Apply call's, while it partitions
-  // The phase on the workers that Drain() has not collected yet.
+  // The phase on the workers that Drain() has not collected yet (none when
+  // `busy` is empty: a dispatched phase always has a worker).
   struct InFlight {
-    bool active = false;
     std::vector<Worker*> busy;
     std::string end;
     int64_t commit_us = 0;
@@ -966,11 +966,11 @@ struct ChangeApplier::Impl {
       w->has_job = true;
       w->cv.notify_all();
     }
-    in_flight = InFlight{true, std::move(busy), end, commit_us, single, batch};
+    in_flight = InFlight{std::move(busy), end, commit_us, single, batch};
   }
 
   void Drain() {
-    if (!in_flight.active) return;
+    if (in_flight.busy.empty()) return;
     InFlight f = std::move(in_flight);
     in_flight = InFlight{};
     std::exception_ptr error;

@@ -383,11 +383,20 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
   }
   try {
     const int64_t batch_rows = std::max<int64_t>(1, plan_.settings.incremental_batch_rows);
+    // What the target has committed becomes the applied position: confirmed
+    // to the source and released from the change log.
+    auto take_committed = [&] {
+      if (const std::string& done = applier_->Committed(); !done.empty() && done != applied_position_) {
+        applied_position_ = done;
+        feed_->Confirm(applied_position_);
+        ReleaseLog();
+      }
+    };
     std::vector<CapturedTransaction> batch;
     while (true) {
       if (ctx.stop_requested()) {
         applier_->Drain();  // the status then shows what is committed
-        if (!applier_->Committed().empty()) applied_position_ = applier_->Committed();
+        take_committed();
         throw TaskStopped();
       }
       batch.clear();
@@ -415,11 +424,7 @@ void IncrementalSync::Sync(TaskContext& ctx, bool until_caught_up) {
       if (!batch.empty()) applier_->Apply(std::move(batch));
       if (!full || ddl) applier_->Drain();
       if (ddl) HandleDdl(ctx, *ddl);  // drains what it applies too
-      if (const std::string& done = applier_->Committed(); !done.empty() && done != applied_position_) {
-        applied_position_ = done;
-        feed_->Confirm(applied_position_);
-        ReleaseLog();
-      }
+      take_committed();
       PublishStatus(phase, idle, false);
       // Caught up: past the end of the copy, and what the feed had was
       // drained (a batch that did not fill up), even if the source is busy.
