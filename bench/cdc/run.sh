@@ -193,23 +193,6 @@ full: { parallel: 2, chunk_rows: 50000 }
 incremental: { batch_rows: $BATCH_ROWS, parallel: $PARALLEL }
 YAML
 STATE=$dir/state
-start_apply() {  # LOG
-  "$SLUICE" apply "$dir/cdc.yaml" --state-dir "$STATE" >>"$dir/$1" 2>&1 &
-  APPLY_PID=$!
-}
-stop_apply() {
-  "$SLUICE" stop "$dir/cdc.yaml" --state-dir "$STATE" >/dev/null 2>&1
-  wait "$APPLY_PID" || true  # a stopped apply exits 1
-  APPLY_PID=
-}
-wait_plan_json() {
-  for _ in $(seq 600); do [[ -s $STATE/plan.json ]] && return; kill -0 "$APPLY_PID" 2>/dev/null || break; sleep 0.1; done
-  tail -20 "$dir/apply.log" >&2; echo "bench: sluice apply did not start" >&2; exit 1
-}
-sluice_wait() {  # TIMEOUT
-  "$SLUICE" wait "$dir/cdc.yaml" --state-dir "$STATE" --caught-up --timeout "$1" 2>>"$dir/wait.log" ||
-    { tail -30 "$dir/apply.log" >&2; echo "bench: sluice did not catch up" >&2; exit 1; }
-}
 # sluice_meta's complete position (worker -1) on the target, domain 0's sequence number.
 applied_seq() {
   local p
@@ -217,21 +200,7 @@ applied_seq() {
   [[ -n $p ]] && seq_of "$p" || echo 0
 }
 
-log "Sluice: schema + full copy + catch-up (then stopped: the backlog starts here)"
-t0=$(now)
-start_apply apply.log
-wait_plan_json
-sluice_wait 1800
-# `sluice wait --caught-up` can return before the schema.indexes tasks are done; the
-# backlog must not start (nor its timed apply pay for them) until every setup task is.
-for _ in $(seq 6000); do
-  left=$("$SLUICE" status "$dir/cdc.yaml" --state-dir "$STATE" --json |
-    jq '[.tasks[] | select(.kind != "incremental.stream" and .state != "done")] | length')
-  [[ $left == 0 ]] && break
-  sleep 0.2
-done
-COPY_SECS=$(secs "$t0" "$(now)")
-stop_apply
+first_apply
 
 # ---- the backlog ---------------------------------------------------------------------------
 
@@ -297,7 +266,7 @@ MB_ROWS=$(mariadb-binlog --no-defaults --read-from-remote-server -h 127.0.0.1 -P
 log "backlog apply: Sluice (parallel $PARALLEL, batch_rows $BATCH_ROWS)"
 t0=$(now)
 target_cpu0=$(cpu_of "${PID[target]}")
-start_apply apply.log
+start_apply
 while (( $(applied_seq) < END_SEQ )); do
   kill -0 "$APPLY_PID" 2>/dev/null || { tail -30 "$dir/apply.log" >&2; echo "bench: sluice apply exited" >&2; exit 1; }
   sleep 0.05
@@ -340,7 +309,7 @@ if (( LAG_SECONDS > 0 )); then
   MAX_TPS=$(awk '/transactions:/ { gsub(/\(/, "", $3); print int($3); exit }' "$dir/max.txt")
   HALF=$((MAX_TPS / 2))
   log "lag: Sluice catching up with that, then $HALF TPS for ${LAG_SECONDS}s while it streams"
-  start_apply apply.log
+  start_apply
   sluice_wait 1800
   rm -f "$dir/stop-heartbeat"
   (while [[ ! -e $dir/stop-heartbeat ]]; do echo "UPDATE bench.heartbeat SET ts = NOW(6) WHERE id = 1;"; sleep 0.1; done |

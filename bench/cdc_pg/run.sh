@@ -96,37 +96,13 @@ full: { parallel: 2, chunk_rows: 50000 }
 incremental: { batch_rows: $BATCH_ROWS, parallel: $PARALLEL }
 YAML
 STATE=$dir/state
-start_apply() {
-  "$SLUICE" apply "$dir/cdc.yaml" --state-dir "$STATE" >>"$dir/apply.log" 2>&1 &
-  APPLY_PID=$!
-}
-stop_apply() {
-  "$SLUICE" stop "$dir/cdc.yaml" --state-dir "$STATE" >/dev/null 2>&1
-  wait "$APPLY_PID" || true  # a stopped apply exits 1
-  APPLY_PID=
-}
 applied_lsn() {  # sluice_meta's complete position on MariaDB, as a number
   local p
   p=$(my -e "SELECT position FROM sluice_meta.apply_position WHERE migration LIKE 'cdc-pg-bench/%' AND worker = -1" 2>/dev/null)
   [[ $p == */* ]] && lsn "$p" || echo 0
 }
 
-log "Sluice: schema + full copy + catch-up (then stopped: the backlog starts here)"
-t0=$(now)
-start_apply
-for _ in $(seq 600); do [[ -s $STATE/plan.json ]] && break; sleep 0.1; done
-"$SLUICE" wait "$dir/cdc.yaml" --state-dir "$STATE" --caught-up --timeout 1800 2>>"$dir/wait.log" ||
-  { tail -30 "$dir/apply.log" >&2; echo "bench: sluice did not catch up" >&2; exit 1; }
-# `sluice wait --caught-up` can return before the schema.indexes tasks are done; the
-# backlog must not start (nor its timed apply pay for them) until every setup task is.
-for _ in $(seq 6000); do
-  left=$("$SLUICE" status "$dir/cdc.yaml" --state-dir "$STATE" --json |
-    jq '[.tasks[] | select(.kind != "incremental.stream" and .state != "done")] | length')
-  [[ $left == 0 ]] && break
-  sleep 0.2
-done
-COPY_SECS=$(secs "$t0" "$(now)")
-stop_apply
+first_apply
 
 # Twin slots at one point: nothing writes to the tables between their creations.
 ROUNDS="1 2 3"
