@@ -7,11 +7,11 @@
 //    with the same column type); otherwise the table is one chunk.
 // 2. In the databases, when every column has a canonical SQL text on both
 //    sides (verify_canonical.h: same dialect and type, or kinds both engines
-//    print alike): each side returns the chunk's row count and the SHA-256
-//    of its rows' length-prefixed encodings in key order, both sides at once.
-//    Equal digests: the chunk is equal and no row leaves the servers.
-//    Otherwise (or for tables with a column that has no such text) the chunk
-//    is streamed:
+//    print alike): each side returns each chunk's row count and the SHA-256
+//    of its rows' self-delimiting encodings in key order, each side at its
+//    own pace. Equal digests: the chunk is equal and no row leaves the
+//    servers. The other chunks (or all, for tables with a column that has no
+//    such text) are then streamed:
 // 3. Per chunk, both sides are streamed at once (two connections) into maps
 //    canonical key -> (row hash, raw row). Equal hashes are equal rows; a key
 //    on one side only is missing or extra; unequal hashes are compared column
@@ -38,6 +38,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <numeric>
 #include <mutex>
 #include <thread>
 #include <unordered_map>
@@ -400,6 +401,22 @@ SideFacts LoadFacts(Side& side, Dialect d, const std::string& schema, const std:
   return out;
 }
 
+// The engine's row estimate of a table (statistics, no scan); nullopt when it
+// has none.
+std::optional<int64_t> RowEstimate(Side& side, Dialect d, const std::string& schema, const std::string& table) {
+  SqlConnection& c = side.conn();
+  std::string sql =
+      IsMySQLFamily(d)
+          ? "SELECT TABLE_ROWS FROM information_schema.TABLES WHERE TABLE_SCHEMA = " + c.QuoteString(schema) +
+                " AND TABLE_NAME = " + c.QuoteString(table)
+          : "SELECT c.reltuples::bigint FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE n.nspname = " + c.QuoteString(schema) + " AND c.relname = " + c.QuoteString(table) +
+                " AND c.reltuples >= 0";
+  QueryResult r = c.Query(sql);
+  if (r.rows.empty() || !r.rows[0][0]) return std::nullopt;
+  return std::stoll(*r.rows[0][0]);
+}
+
 const SqlColumnFacts* FindFacts(const SideFacts& f, Dialect d, const std::string& name) {
   auto it = f.columns.find(name);
   if (it != f.columns.end()) return &it->second;
@@ -459,13 +476,28 @@ class TableVerifier {
     const VCol& k0 = spec_.cols[spec_.key[0]];
     if (spec_.key.size() == 1 && k0.integer) {
       std::string kq = spec_.QS(k0.source);
-      QueryResult r = src.conn().Query("SELECT MIN(" + kq + "), MAX(" + kq + "), COUNT(*) FROM " + spec_.src_table + where);
+      QueryResult r = src.conn().Query("SELECT MIN(" + kq + "), MAX(" + kq + ") FROM " + spec_.src_table + where);
       if (r.rows.empty() || !r.rows[0][0] || !r.rows[0][1]) {
         out.push_back({});
         return out;
       }
       long double lo = std::stold(*r.rows[0][0]), hi = std::stold(*r.rows[0][1]);
-      int64_t count = std::stoll(r.rows[0][2].value_or("0"));
+      // A range of w keys holds at most w rows, so splitting the span into
+      // chunks of chunk_rows keys never makes a chunk too big; it makes
+      // many near-empty ones when the keys are sparse. The statistics'
+      // estimate tells dense keys (split the span, no scan) from sparse
+      // ones (count the rows first: a full scan of the key, ~10% of a
+      // verify).
+      long double span = hi - lo + 1;
+      std::optional<int64_t> estimate =
+          where.empty() ? RowEstimate(src, spec_.sd, table_.source_schema, table_.source_table) : std::nullopt;
+      int64_t count;
+      if (estimate && *estimate * 2 >= span) {
+        count = static_cast<int64_t>(std::min<long double>(span, 9e18L));
+      } else {
+        QueryResult c = src.conn().Query("SELECT COUNT(*) FROM " + spec_.src_table + where);
+        count = c.rows.empty() ? 0 : std::stoll(c.rows[0][0].value_or("0"));
+      }
       int64_t n = std::max<int64_t>(1, (count + chunk_rows - 1) / chunk_rows);
       long double step = (hi - lo + 1) / n;
       std::string prev;
@@ -612,23 +644,6 @@ class TableVerifier {
     return out;
   }
 
-  // Whether both sides' digests of a chunk are equal (then *rows is each
-  // side's row count). Both are computed at once.
-  bool DigestsEqual(Side& src, Side& tgt, const std::string& sp, const std::string& tp, int64_t* rows) {
-    auto target = std::async(std::launch::async, [&] { return Digest(tgt, true, tp); });
-    ChunkDigest a;
-    std::exception_ptr failure;
-    try {
-      a = Digest(src, false, sp);
-    } catch (...) {
-      failure = std::current_exception();
-    }
-    ChunkDigest b = target.get();
-    if (failure) std::rethrow_exception(failure);
-    *rows = a.rows;
-    return a.complete && b.complete && a.rows == b.rows && a.sha256 == b.sha256 && (a.rows == 0 || a.sha256);
-  }
-
   // Both sides of one predicate pair, read at once.
   void ScanBoth(Side& src, Side& tgt, const std::string& src_sql, const std::string& tgt_sql, RowMap& s, RowMap& t,
                 int64_t* src_rows, int64_t* tgt_rows) {
@@ -663,72 +678,126 @@ class TableVerifier {
   }
 
   void CompareChunks(const std::vector<ChunkBounds>& chunks) {
-    std::atomic<size_t> next{0};
+    std::vector<size_t> to_stream;
+    if (in_database_) {
+      to_stream = DigestChunks(chunks);
+    } else {
+      to_stream.resize(chunks.size());
+      std::iota(to_stream.begin(), to_stream.end(), size_t{0});
+    }
+    StreamChunks(chunks, to_stream);
+  }
+
+  // Runs fn(worker index, failed) on `n` threads, this one included, and
+  // rethrows the first failure; `failed` tells the others to stop early.
+  template <typename Fn>
+  static void RunWorkers(size_t n, Fn fn) {
     std::mutex mu;
     std::exception_ptr failure;
-    auto worker = [&] {
+    std::atomic<bool> failed{false};
+    auto run = [&](size_t index) {
       try {
-        Side src = OpenSource(endpoints_), tgt = OpenTarget(endpoints_);
-        if (in_database_) {
-          PrepareDigestSession(src);
-          PrepareDigestSession(tgt);
-        }
-        while (true) {
-          size_t i = next++;
-          if (i >= chunks.size()) return;
-          {
-            std::lock_guard<std::mutex> l(mu);
-            if (failure) return;
-          }
-          if (opt_.stop_requested && opt_.stop_requested()) throw TaskStopped();
-          std::string sp = RangePredicate(chunks[i], false, src.conn());
-          std::string tp = RangePredicate(chunks[i], true, tgt.conn());
-          if (in_database_) {
-            int64_t rows = 0;
-            bool equal = false;
-            try {
-              equal = DigestsEqual(src, tgt, sp, tp, &rows);
-            } catch (const std::exception& e) {
-              // A server that cannot run the digest (a missing function, a
-              // refused aggregate): the table is streamed from here on; a
-              // lost connection fails the streaming read just below.
-              std::lock_guard<std::mutex> l(mu);
-              if (in_database_.exchange(false)) {
-                report_.notes.push_back("in-database digest failed, rows streamed: " + endpoints_.Mask(e.what()));
-              }
-            }
-            if (equal) {
-              std::lock_guard<std::mutex> l(mu);
-              ++report_.chunks;
-              ++report_.chunks_equal_in_database;
-              report_.rows_checked += rows;
-              report_.rows_target += rows;
-              continue;
-            }
-          }
-          RowMap s, t;
-          int64_t ns = 0, nt = 0;
-          ScanBoth(src, tgt, SelectSql(false, sp), SelectSql(true, tp), s, t, &ns, &nt);
-          std::vector<Candidate> found;
-          Classify(s, t, static_cast<int64_t>(i), found);
-          std::lock_guard<std::mutex> l(mu);
-          ++report_.chunks;
-          ++report_.chunks_streamed;
-          report_.rows_checked += ns;
-          report_.rows_target += nt;
-          for (auto& c : found) candidates_.push_back(std::move(c));
-        }
+        fn(index, failed);
       } catch (...) {
         std::lock_guard<std::mutex> l(mu);
         if (!failure) failure = std::current_exception();
+        failed = true;
       }
     };
-    size_t n = std::min<size_t>(chunks.size(), static_cast<size_t>(std::max(1, opt_.parallel)));
     std::vector<std::thread> threads;
-    for (size_t i = 1; i < n; ++i) threads.emplace_back(worker);
-    worker();
+    for (size_t i = 1; i < n; ++i) threads.emplace_back(run, i);
+    run(0);
     for (auto& t : threads) t.join();
     if (failure) std::rethrow_exception(failure);
+  }
+
+  size_t Workers(size_t jobs) const {
+    return std::max<size_t>(1, std::min<size_t>(jobs, static_cast<size_t>(std::max(1, opt_.parallel))));
+  }
+
+  // Phase 1: each side computes its chunk digests at its own pace, `parallel`
+  // queries per side, never waiting for the other side between chunks (a
+  // per-chunk rendezvous leaves a core idle whenever one side is slower).
+  // Returns the chunks to stream: digests unequal or incomplete, or not
+  // computed because a server could not run them.
+  std::vector<size_t> DigestChunks(const std::vector<ChunkBounds>& chunks) {
+    std::vector<std::optional<ChunkDigest>> digests[2];
+    digests[0].resize(chunks.size());
+    digests[1].resize(chunks.size());
+    std::vector<bool> equal(chunks.size(), false);
+    std::atomic<size_t> next[2] = {0, 0};
+    std::mutex mu;
+    size_t per_side = Workers(chunks.size());
+    RunWorkers(2 * per_side, [&](size_t index, const std::atomic<bool>& failed) {
+      bool target = index % 2 == 1;
+      Side side = target ? OpenTarget(endpoints_) : OpenSource(endpoints_);
+      PrepareDigestSession(side);
+      while (!failed && in_database_) {
+        size_t i = next[target]++;
+        if (i >= chunks.size()) return;
+        if (opt_.stop_requested && opt_.stop_requested()) throw TaskStopped();
+        ChunkDigest d;
+        try {
+          d = Digest(side, target, RangePredicate(chunks[i], target, side.conn()));
+        } catch (const std::exception& e) {
+          // A server that cannot run the digest (a missing function, a
+          // refused aggregate): the table is streamed from here on; a lost
+          // connection fails the streaming read that follows.
+          std::lock_guard<std::mutex> l(mu);
+          if (in_database_.exchange(false)) {
+            report_.notes.push_back("in-database digest failed, rows streamed: " + endpoints_.Mask(e.what()));
+          }
+          return;
+        }
+        std::lock_guard<std::mutex> l(mu);
+        digests[target][i] = d;
+        const std::optional<ChunkDigest>& other = digests[!target][i];
+        if (!other) continue;
+        const ChunkDigest& a = target ? *other : d;
+        const ChunkDigest& b = target ? d : *other;
+        if (a.complete && b.complete && a.rows == b.rows && a.sha256 == b.sha256 && (a.rows == 0 || a.sha256)) {
+          equal[i] = true;
+          ++report_.chunks;
+          ++report_.chunks_equal_in_database;
+          report_.rows_checked += a.rows;
+          report_.rows_target += a.rows;
+        }
+      }
+    });
+    std::vector<size_t> to_stream;
+    for (size_t i = 0; i < chunks.size(); ++i) {
+      if (!equal[i]) to_stream.push_back(i);
+    }
+    return to_stream;
+  }
+
+  // Phase 2: the chunks to stream, both sides of a chunk read at once into
+  // row maps and classified.
+  void StreamChunks(const std::vector<ChunkBounds>& chunks, const std::vector<size_t>& which) {
+    if (which.empty()) return;
+    std::atomic<size_t> next{0};
+    std::mutex mu;
+    RunWorkers(Workers(which.size()), [&](size_t, const std::atomic<bool>& failed) {
+      Side src = OpenSource(endpoints_), tgt = OpenTarget(endpoints_);
+      while (!failed) {
+        size_t k = next++;
+        if (k >= which.size()) return;
+        size_t i = which[k];
+        if (opt_.stop_requested && opt_.stop_requested()) throw TaskStopped();
+        RowMap s, t;
+        int64_t ns = 0, nt = 0;
+        ScanBoth(src, tgt, SelectSql(false, RangePredicate(chunks[i], false, src.conn())),
+                 SelectSql(true, RangePredicate(chunks[i], true, tgt.conn())), s, t, &ns, &nt);
+        std::vector<Candidate> found;
+        Classify(s, t, static_cast<int64_t>(i), found);
+        std::lock_guard<std::mutex> l(mu);
+        ++report_.chunks;
+        ++report_.chunks_streamed;
+        report_.rows_checked += ns;
+        report_.rows_target += nt;
+        for (auto& c : found) candidates_.push_back(std::move(c));
+      }
+    });
   }
 
   // "(k) IN ((..), (..))" for candidate keys on one side, from whichever

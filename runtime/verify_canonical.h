@@ -78,6 +78,11 @@ Hash128 HashBytes(std::string_view bytes);
 //   <byte length> ':' <bytes> everything else (strings in UTF-8, decimals,
 //                             binary as upper-case hex, ...)
 //
+// and when both sides are MariaDB, the cheaper form of "everything else":
+//
+//   <bytes> 0xFF, NULL 0xFE   (bytes that UTF-8 never holds, and MariaDB never
+//                             stores in a UTF-8 column)
+//
 // so the bytes of a chunk determine its rows: ('a,b','c') and ('a','b,c'),
 // NULL, '' and 'NULL', values swapped between rows, all hash apart. Equal
 // digests mean equal chunks; a column whose texts could be equal for values
