@@ -358,6 +358,11 @@ Things decided on purpose:
   help shows a nondeterministic ICU collation). `utf8mb4_0900_ai_ci` → MariaDB
   `utf8mb4_uca1400_nopad_ai_ci` (10.10+) or `utf8mb4_unicode_520_ci`, OceanBase
   `utf8mb4_unicode_ci`, TiDB itself from 7.4 (lossy where the weights differ).
+- PostgreSQL's default collation (and `C`) → `utf8mb4_0900_bin` (MariaDB `utf8mb4_nopad_bin`,
+  OceanBase `utf8mb4_bin`, lossy there for PAD SPACE): values are equal only when their bytes
+  are, so `'abc'`, `'ABC'` and `'abc '` stay three keys (a target default such as
+  `utf8mb4_general_ci` would make them one); only ORDER BY follows code points instead of the
+  locale. Other PostgreSQL collations → the same, lossy (their sort order has no counterpart).
 - Spatial types: unsupported on TiDB, on OceanBase before 3.2.4 and in 4.0, and on
   PostgreSQL without PostGIS (help says how to override).
 

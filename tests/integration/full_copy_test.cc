@@ -460,11 +460,24 @@ TEST_CASE("full.target_binlog: skip without the privilege is refused before any 
   CHECK(admin.Scalar("SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = '" + tgt_db + "'") == "0");
 }
 
+// A plan (and its state directory) from PostgreSQL database src_db to
+// MariaDB database tgt_db: `steps` and the YAML that follows them.
+std::pair<std::string, std::string> PgToMariaDbPlan(const std::string& name, const std::string& src_db,
+                                                    const std::string& tgt_db, const std::string& steps,
+                                                    const std::string& rest) {
+  std::string dir = MakeTempDir(name);
+  std::string plan = dir + "/plan.yaml";
+  WriteFile(plan, "version: 1\nname: " + name + "\nsource: { dialect: postgresql, dsn: \"" +
+                      DsnWithDatabase(TestServersFromEnv().postgres.dsn, src_db) + "\" }\ntarget: { dialect: mariadb, dsn: \"" +
+                      DsnWithDatabase(TestServersFromEnv().mariadb.dsn, tgt_db) + "\" }\nsteps: " + steps + "\n" + rest);
+  return {plan, dir + "/state"};
+}
+
 TEST_CASE("interrupted chunks of a text key are redone by their keys, whatever the engines' collations") {
   // PostgreSQL's ICU collation puts '_' before letters (_c003 < a001), the
-  // target's utf8mb4_general_ci after them: the first chunk's key range
-  // (k <= '_...') holds every letter key on the target, so its redo must not
-  // delete by range.
+  // target's utf8mb4_general_ci (chosen by a types: override) after them:
+  // the first chunk's key range (k <= '_...') holds every letter key on the
+  // target, so its redo must not delete by range.
   std::string src_db = testing::CreateFreshPgDatabase("fc_src");
   std::string tgt_db = testing::CreateFreshMariaDbDatabase("fc_tgt");
   {
@@ -473,12 +486,11 @@ TEST_CASE("interrupted chunks of a text key are redone by their keys, whatever t
     pg.Exec("INSERT INTO tk SELECT CASE WHEN i % 3 = 0 THEN '_' || x ELSE x END, i FROM generate_series(1, 300) i, "
             "LATERAL (SELECT chr(97 + i % 26) || lpad(i::text, 3, '0') AS x) s");
   }
-  std::string dir = MakeTempDir("fc-redo");
-  std::string plan = dir + "/plan.yaml", state = dir + "/state";
-  WriteFile(plan, "version: 1\nname: fc-redo\nsource: { dialect: postgresql, dsn: \"" +
-                      DsnWithDatabase(TestServersFromEnv().postgres.dsn, src_db) + "\" }\ntarget: { dialect: mariadb, dsn: \"" +
-                      DsnWithDatabase(TestServersFromEnv().mariadb.dsn, tgt_db) + "\" }\nsteps: [schema, full]\n"
-                      "objects:\n  - from: public.tk\n    to: " + tgt_db + ".tk\nfull: { parallel: 2, chunk_rows: 40 }\n");
+  auto [plan, state] = PgToMariaDbPlan("fc-redo", src_db, tgt_db, "[schema, full]",
+                                        "objects:\n  - from: public.tk\n    to: " + tgt_db + ".tk\n"
+                                        "full: { parallel: 2, chunk_rows: 40 }\n"
+                                        "types:\n  - match: { column: public.tk.k }\n"
+                                        "    to: varchar(20) COLLATE utf8mb4_general_ci\n");
   RunResult first = Apply(plan, state);
   REQUIRE_MESSAGE(first.exit_code == 0, first.err);
   MarkFirstChunkInterrupted(state, "full.table:" + tgt_db + ".tk");
@@ -493,6 +505,34 @@ TEST_CASE("interrupted chunks of a text key are redone by their keys, whatever t
   t.columns = {k.Col("v")};
   CompareAll(src, tgt, {t});
   CHECK(tgt.Scalar("SELECT COUNT(*) FROM `" + tgt_db + "`.tk") == "300");
+}
+
+TEST_CASE("PostgreSQL -> MariaDB: text keys differing only in case or trailing spaces stay distinct") {
+  // PostgreSQL's default collation is deterministic (equal only when the bytes
+  // are); the target's default utf8mb4_general_ci would make these one key.
+  std::string src_db = testing::CreateFreshPgDatabase("fc_src");
+  std::string tgt_db = testing::CreateFreshMariaDbDatabase("fc_tgt");
+  {
+    testing::PgSession pg(TestServersFromEnv().postgres.Admin(src_db));
+    pg.Exec("CREATE TABLE ck (k varchar(20) PRIMARY KEY, v int NOT NULL)");
+    pg.Exec("INSERT INTO ck VALUES ('abc', 1), ('ABC', 2), ('abc ', 3), ('Abc', 4), ('straße', 5), ('strasse', 6), "
+            "('é', 7), ('e', 8)");
+  }
+  auto [plan, state] = PgToMariaDbPlan("fc-case", src_db, tgt_db, "[schema, full, verify]",
+                                        "objects:\n  - from: public.ck\n    to: " + tgt_db + ".ck\n");
+  RunResult run = Apply(plan, state);
+  REQUIRE_MESSAGE(run.exit_code == 0, run.err);
+  Side src(Engine::kPostgres, src_db), tgt(Engine::kMariaDb, tgt_db);
+  CHECK(tgt.Scalar("SELECT COLLATION_NAME FROM information_schema.columns WHERE table_schema = '" + tgt_db +
+                   "' AND table_name = 'ck' AND column_name = 'k'") == "utf8mb4_nopad_bin");
+  CHECK(tgt.Scalar("SELECT COUNT(*) FROM `" + tgt_db + "`.ck") == "8");
+  CHECK(tgt.Scalar("SELECT v FROM `" + tgt_db + "`.ck WHERE k = 'abc'") == "1");
+  CHECK(tgt.Scalar("SELECT v FROM `" + tgt_db + "`.ck WHERE k = 'abc '") == "3");
+  Checks k{Engine::kPostgres, Engine::kMariaDb, "public", tgt_db};
+  TableCheck t = k.Table("ck");
+  t.key = {k.Col("k")};
+  t.columns = {k.Col("v")};
+  CompareAll(src, tgt, {t});
 }
 
 }  // namespace sluice::fctest
