@@ -38,8 +38,8 @@
 #include <fstream>
 #include <future>
 #include <map>
-#include <numeric>
 #include <mutex>
+#include <numeric>
 #include <thread>
 #include <unordered_map>
 

@@ -277,7 +277,7 @@ SqlCategory CategoryOf(Dialect d, const SqlColumnFacts& f) {
 bool Utf8Charset(const std::string& cs) { return cs == "utf8mb4" || cs == "utf8mb3" || cs == "utf8" || cs == "ascii"; }
 
 // kDelimited is kLengthPrefixed's cheaper twin for MariaDB on both sides
-// (bench/verify: 0.65 s instead of 0.85 s per 1M sysbench rows): the value's
+// (each value is read once, not twice for its length; docs/verify.md): the value's
 // UTF-8 bytes and a 0xFF, NULL a lone 0xFE. Neither byte occurs in UTF-8 and
 // MariaDB refuses to store either in a UTF-8 column whatever the sql_mode or
 // connection charset, so the field ends at the first 0xFF. MariaDB passes
