@@ -15,11 +15,11 @@
 #
 # Servers: scripts/test-servers.sh (PostgreSQL 15 with wal_level=logical,
 # MariaDB 10.11), with PostgreSQL's shared_buffers and MariaDB's buffer pool
-# raised to 512 MB so the tables fit.
+# raised to 512 MB so the tables fit, and 16 replication slots and WAL senders.
 #
 # Method: sysbench oltp_write_only tables on PostgreSQL; Sluice's first apply
 # (schema, full, incremental) copies them into MariaDB, catches up and is
-# stopped. Then nine twin slots (pgoutput) are created at one point, the
+# stopped. Then twelve twin slots (pgoutput) are created at one point, the
 # backlog is recorded (sysbench oltp_write_only, 4 row changes per
 # transaction, then one marker row), and:
 #   decode      dialects/postgresql/pgoutput_drain (Sluice's replication
@@ -27,13 +27,15 @@
 #               (-o proto_version=1 -o publication_names=..., -f /dev/null) each
 #               drain their own slot to the end LSN, in turn, three times; best
 #               of three, wall time of each process. Goal (issue #7): Sluice >=
-#               1.0x pg_recvlogical. A third reader, pg_recvlogical with the
-#               options Sluice asks for (proto_version 2, streaming on,
-#               messages true), is printed too: same server work, so the
-#               fairer twin. The CPU seconds of the server's walsender are
-#               printed for each run: when they are about the wall time, the
-#               server's decoding sets the pace of both readers and the ratio
-#               is parity within noise.
+#               1.0x pg_recvlogical. Two more readers are printed:
+#               pg_recvlogical with the options Sluice asks for (proto_version
+#               2, streaming on, messages true: the same server work), and
+#               Sluice with read coalescing off (--coalesce-us 0: reads each
+#               message as it arrives, as pg_recvlogical does). The CPU seconds
+#               of the server's walsender are printed for Sluice's and
+#               pg_recvlogical's runs: about the wall time of each, so the
+#               walsender sets the pace and a reader is faster only by making
+#               the walsender's work cheaper.
 #   end-to-end  Sluice's second apply, from start until sluice_meta's complete
 #               position on MariaDB has passed the backlog's last commit.
 # The tables are then checked equal (count + sum of a per-row MD5 prefix) on both sides.
@@ -73,6 +75,8 @@ MYPORT=$SLUICE_TEST_MARIADB_PORT PGPORT=$SLUICE_TEST_PG_PORT
 my() { mariadb --no-defaults --protocol=TCP -h 127.0.0.1 -P "$MYPORT" -u root -N -B "$@"; }
 pg() { psql -X -q -t -A -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d "${PGDB:-bench}" "$@"; }
 PGDB=postgres pg -c "ALTER SYSTEM SET shared_buffers = '512MB'"
+PGDB=postgres pg -c "ALTER SYSTEM SET max_replication_slots = 16"  # 4 readers x 3 rounds + Sluice's own
+PGDB=postgres pg -c "ALTER SYSTEM SET max_wal_senders = 16"
 bash scripts/test-servers.sh restart-postgres "$dir" >/dev/null 2>&1
 my -e "SET GLOBAL innodb_buffer_pool_size = 512 * 1024 * 1024"
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -106,7 +110,7 @@ first_apply
 
 # Twin slots at one point: nothing writes to the tables between their creations.
 ROUNDS="1 2 3"
-SLOTS=$(for i in $ROUNDS; do echo "drain$i recv$i same$i"; done)
+SLOTS=$(for i in $ROUNDS; do echo "drain$i recv$i same$i eager$i"; done)
 TABLE_LIST=$(seq -f "sbtest%g" -s ", " "$TABLES")
 pg -c "CREATE PUBLICATION bench_pub FOR TABLE $TABLE_LIST, marker"
 for s in $SLOTS; do
@@ -125,7 +129,7 @@ WAL_MB=$(pg -c "SELECT round(pg_wal_lsn_diff('$END_LSN', confirmed_flush_lsn) / 
 log "backlog: $WRITES row changes (source wrote them at $BACKLOG_TPS TPS, $ERRORS ignored errors), $WAL_MB MB of WAL, up to $END_LSN"
 
 DSN="postgresql://postgres@127.0.0.1:$PGPORT/bench"
-D_S=() R_S=() R2_S=() D_INNER=() WS_D=() WS_R=()
+D_S=() R_S=() R2_S=() E_S=() D_INNER=() WS_D=() WS_R=()
 recvlogical() {  # SLOT OPTIONS...: wall time of pg_recvlogical draining SLOT to END_LSN
   local slot=$1 t0
   shift
@@ -159,6 +163,10 @@ for i in $ROUNDS; do
   WS_R+=("$(cat "$dir/ws-recv$i")")
   # What Sluice asks of a PostgreSQL 15 server: protocol 2, streaming of large transactions, logical messages.
   R2_S+=("$(recvlogical "same$i" -o proto_version=2 -o streaming=on -o messages=true)")
+  # Sluice reading each message as it arrives, as pg_recvlogical does: shows what read coalescing buys.
+  t0=$(now)
+  "$DRAIN" "$DSN" "eager$i" bench_pub "$END_LSN" 600 --coalesce-us 0 >/dev/null
+  E_S+=("$(secs "$t0" "$(now)")")
 done
 for s in $SLOTS; do
   left=$(pg -c "SELECT pg_wal_lsn_diff('$END_LSN', confirmed_flush_lsn) > 0 FROM pg_replication_slots WHERE slot_name = '$s'")
@@ -168,6 +176,7 @@ done
 d_s=$(printf '%s\n' "${D_S[@]}" | best)
 r_s=$(printf '%s\n' "${R_S[@]}" | best)
 r2_s=$(printf '%s\n' "${R2_S[@]}" | best)
+e_s=$(printf '%s\n' "${E_S[@]}" | best)
 
 log "end-to-end: Sluice applies the backlog to MariaDB (parallel $PARALLEL, batch_rows $BATCH_ROWS)"
 want=$(lsn "$LAST_BACKLOG")
@@ -200,6 +209,7 @@ printf '  %-52s %8s s %9s rows/s  (%s rows, %s transactions, %s MB pgoutput; run
   "decode: Sluice pgoutput_drain (best of 3)" "$d_s" "$(rate "$D_ROWS" "$d_s")" "$D_ROWS" "$D_TXNS" "$D_MB" "${D_S[*]}; inside the tool: ${D_INNER[*]}"
 printf '  %-52s %8s s %9s rows/s  (runs: %s)\n' "decode: pg_recvlogical -o proto_version=1 (best of 3)" "$r_s" "$(rate "$D_ROWS" "$r_s")" "${R_S[*]}"
 printf '  %-52s %8s s %9s rows/s  (runs: %s)\n' "decode: pg_recvlogical, Sluice's options (best of 3)" "$r2_s" "$(rate "$D_ROWS" "$r2_s")" "${R2_S[*]}"
+printf '  %-52s %8s s %9s rows/s  (runs: %s)\n' "decode: Sluice, read coalescing off (best of 3)" "$e_s" "$(rate "$D_ROWS" "$e_s")" "${E_S[*]}"
 printf '  %-52s drain runs %s s, pg_recvlogical runs %s s\n' "  CPU of the server's walsender (bounds both)" "${WS_D[*]}" "${WS_R[*]}"
 printf '  %-52s %8sx (goal >= 1.0x); vs the same options: %sx\n' "  Sluice / pg_recvlogical" "$(ratio "$r_s" "$d_s")" "$(ratio "$r2_s" "$d_s")"
 printf '  %-52s %8s s %9s rows/s  (%sx the decode rate)\n' "end-to-end: Sluice apply into MariaDB (parallel $PARALLEL)" \

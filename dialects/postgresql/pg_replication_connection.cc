@@ -23,6 +23,7 @@
 
 #include <libpq-fe.h>
 #include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -435,14 +436,26 @@ std::vector<PgCaptureEvent> PgReplicationStream::Poll(std::chrono::milliseconds 
         continue;
       }
       if (n == 0) {
+        int ready = 0;  // bytes already in the socket: read them before handing out
+        if (::ioctl(PQsocket(conn), FIONREAD, &ready) == 0 && ready > 0) {
+          if (PQconsumeInput(conn) == 0) throw DbException(ConnError(conn, "replication connection lost"));
+          coalesced_ = false;
+          continue;
+        }
         if (!out.empty()) break;  // hand out what we have rather than wait
         auto now = Clock::now();
         if (now >= deadline) break;
+        if (!coalesced_ && config_.read_coalesce.count() > 0) {  // see PgReplicationConfig::read_coalesce
+          coalesced_ = true;
+          std::this_thread::sleep_for(std::min<Clock::duration>(config_.read_coalesce, deadline - now));
+          continue;
+        }
         auto until = std::min(deadline, last_status_ + config_.status_interval);
         int ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(until - now).count()) + 1;
         pollfd pfd{PQsocket(conn), POLLIN, 0};
-        if (::poll(&pfd, 1, std::min(ms, 1000)) > 0 && PQconsumeInput(conn) == 0) {
-          throw DbException(ConnError(conn, "replication connection lost"));
+        if (::poll(&pfd, 1, std::min(ms, 1000)) > 0) {
+          if (PQconsumeInput(conn) == 0) throw DbException(ConnError(conn, "replication connection lost"));
+          coalesced_ = false;
         }
         continue;
       }

@@ -410,3 +410,46 @@ TEST_CASE("protocol 1, a password login, and the decode-rate helper") {
   CHECK(DropSlot(sql, slot));
   DropPublication(sql, slot);
 }
+
+TEST_CASE("read coalescing loses and repeats nothing: twin slots, one read at once, one coalescing") {
+  std::string db = testing::CreateFreshPgDatabase("pgcoalesce");
+  std::string slot = "sluice_" + db;
+  testing::PgSession s(testing::TestServersFromEnv().postgres.Admin(db));
+  s.Exec("CREATE TABLE t (id int PRIMARY KEY, v text)");
+  PgConnection sql(SourceConfig(db));
+  CreatePublication(sql, slot, {{"public", "t"}});
+  // Two slots at one point, then thousands of one-row transactions: a stream
+  // of small messages, the case read coalescing is for.
+  s.Exec("SELECT pg_create_logical_replication_slot('" + slot + "', 'pgoutput')");
+  s.Exec("SELECT pg_create_logical_replication_slot('" + slot + "_eager', 'pgoutput')");
+  s.Exec("DO $$ BEGIN FOR i IN 1..4000 LOOP INSERT INTO t VALUES (i, repeat('v', i % 50)); COMMIT; END LOOP; END $$");
+  uint64_t end = *ParseLsn(*s.Scalar("SELECT pg_current_wal_lsn()::text"));
+  PgReplicationConfig coalescing = StreamConfig(db, slot, slot);
+  REQUIRE(coalescing.read_coalesce.count() > 0);  // the default
+  PgReplicationConfig eager = StreamConfig(db, slot + "_eager", slot);
+  eager.read_coalesce = std::chrono::microseconds(0);
+  for (const PgReplicationConfig& config : {coalescing, eager}) {
+    CAPTURE(config.slot_name);
+    PgDrainResult r = DrainSlot(config, end, std::chrono::seconds(60), true);
+    CHECK(r.reached_end);
+    CHECK(r.rows == 4000);
+    CHECK(r.transactions == 4000);
+  }
+  // A lone change after the backlog still arrives at once: the coalescing
+  // wait happens once, then the reader blocks on the socket as before.
+  {
+    PgReplicationStream stream(coalescing);
+    stream.Start();
+    s.Exec("INSERT INTO t VALUES (5000, 'late')");
+    auto t0 = std::chrono::steady_clock::now();
+    Collected c = Collect(stream, 1);
+    auto waited = std::chrono::steady_clock::now() - t0;
+    REQUIRE(c.transactions.size() == 1);
+    CHECK(c.transactions[0].transaction.rows.size() == 1);
+    CHECK(waited < std::chrono::seconds(2));
+    stream.Stop();
+  }
+  CHECK(DropSlot(sql, slot));
+  CHECK(DropSlot(sql, slot + "_eager"));
+  DropPublication(sql, slot);
+}

@@ -2,7 +2,10 @@
 // prints the decode rate. For bench/cdc_pg, which runs pg_recvlogical on a
 // twin slot and prints the ratio.
 //
-//   pgoutput_drain DSN SLOT PUBLICATION END_LSN [TIMEOUT_SECONDS] [--no-confirm]
+//   pgoutput_drain DSN SLOT PUBLICATION END_LSN [TIMEOUT_SECONDS] [--no-confirm] [--coalesce-us N]
+//
+// --coalesce-us sets PgReplicationConfig::read_coalesce (0: read as soon as
+// a message arrives, as pg_recvlogical does).
 //
 // The password, if any, comes from the environment variable PGPASSWORD.
 
@@ -16,7 +19,8 @@
 
 int main(int argc, char** argv) {
   if (argc < 5) {
-    std::fprintf(stderr, "usage: %s DSN SLOT PUBLICATION END_LSN [TIMEOUT_SECONDS] [--no-confirm]\n", argv[0]);
+    std::fprintf(stderr, "usage: %s DSN SLOT PUBLICATION END_LSN [TIMEOUT_SECONDS] [--no-confirm] [--coalesce-us N]\n",
+                 argv[0]);
     return 2;
   }
   sluice::DsnParse dsn = sluice::ParseDsn(argv[1]);
@@ -27,14 +31,16 @@ int main(int argc, char** argv) {
   }
   int timeout = 600;
   bool confirm = true;
+  sluice::PgReplicationConfig config;
   for (int i = 5; i < argc; ++i) {
     if (std::strcmp(argv[i], "--no-confirm") == 0) {
       confirm = false;
+    } else if (std::strcmp(argv[i], "--coalesce-us") == 0 && i + 1 < argc) {
+      config.read_coalesce = std::chrono::microseconds(std::atol(argv[++i]));
     } else {
       timeout = std::atoi(argv[i]);
     }
   }
-  sluice::PgReplicationConfig config;
   config.source.dsn = dsn.dsn;
   if (const char* pw = std::getenv("PGPASSWORD")) config.source.password = pw;
   config.slot_name = argv[2];
