@@ -27,6 +27,7 @@ ROWS=${ROWS:-1000000}
 BUILD=${BUILD:-$ROOT/build}
 SLUICE=${SLUICE:-$BUILD/cli/sluice}
 WORK=$(mktemp -d /tmp/sluice-bench-verify-XXXXXX)
+chmod 755 "$WORK"  # the test servers' PostgreSQL (started too) runs as postgres and must reach $WORK/srv
 OWN_SERVERS=0
 
 POOL_BEFORE=""
