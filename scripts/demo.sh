@@ -20,12 +20,22 @@ cd "$REPO"
 
 stage() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
-bash scripts/setup.sh
-SLUICE=$REPO/${SLUICE_BUILD_DIR:-build}/cli/sluice
+# SLUICE_DEMO_NO_BUILD=1 (the demo_script test): install what is missing, but
+# the build directory is already built.
+bash scripts/setup.sh ${SLUICE_DEMO_NO_BUILD:+--no-build}
+BUILD_DIR=${SLUICE_BUILD_DIR:-build}
+[[ $BUILD_DIR == /* ]] || BUILD_DIR=$REPO/$BUILD_DIR
+SLUICE=$BUILD_DIR/cli/sluice
 
 stage "1. Throwaway servers"
 dir=$(mktemp -d "${TMPDIR:-/tmp}/sluice-demo.XXXXXX")
+apply_pid=""
 cleanup() {
+  # A demo that failed half-way must not leave its sync retrying against stopped servers.
+  if [[ -n $apply_pid ]] && kill -0 "$apply_pid" 2>/dev/null; then
+    kill "$apply_pid" 2>/dev/null || true
+    wait "$apply_pid" 2>/dev/null || true
+  fi
   if [[ ${SLUICE_DEMO_KEEP:-0} == 1 ]]; then
     echo "servers kept: source ${SLUICE_DEMO_PG_PORT:-?}, target ${SLUICE_DEMO_MARIADB_PORT:-?}; stop with: scripts/test-servers.sh stop $dir"
   else

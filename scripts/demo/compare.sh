@@ -20,10 +20,13 @@ PG=$1 MY=$2
 ts_pg() { echo "coalesce(to_char($1 AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US'), '~')"; }
 ts_my() { echo "coalesce(date_format($1, '%Y-%m-%d %H:%i:%s.%f'), '~')"; }
 nz() { echo "coalesce($1, '~')"; }
+# As bytes: MariaDB refuses CONCAT_WS over columns of different collations
+# (PostgreSQL text arrives as utf8mb4_nopad_bin, JSON as utf8mb4_bin).
+by() { echo "cast($1 as binary)"; }
 check customers "id, email, name, $(nz country), vip::int, $(ts_pg created_at)" \
                 "id, email, name, $(nz country), vip, $(ts_my created_at)" "id"
 check products "id, sku, title, price, $(nz attrs::text), $(nz 'array_to_json(tags)::text'), $(nz "encode(image, 'hex')")" \
-               "id, sku, title, price, $(nz attrs), $(nz tags), $(nz 'lower(hex(image))')" "id"
+               "id, $(by sku), $(by title), price, $(by "$(nz attrs)"), $(by "$(nz tags)"), $(nz 'lower(hex(image))')" "id"
 check orders "id, customer_id, status::text, $(ts_pg placed_at), $(nz note)" \
              "id, customer_id, status, $(ts_my placed_at), $(nz note)" "id"
 check order_items "order_id, line, product_id, qty, unit_price" "order_id, line, product_id, qty, unit_price" "order_id, line"
