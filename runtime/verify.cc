@@ -499,7 +499,7 @@ class TableVerifier {
         count = c.rows.empty() ? 0 : std::stoll(c.rows[0][0].value_or("0"));
       }
       int64_t n = std::max<int64_t>(1, (count + chunk_rows - 1) / chunk_rows);
-      long double step = (hi - lo + 1) / n;
+      long double step = span / n;
       std::string prev;
       for (int64_t i = 1; i < n; ++i) {
         long long bound = static_cast<long long>(lo - 1 + step * i);
